@@ -1,0 +1,151 @@
+"""The outside world: outlets, citable sources and their archived snapshots.
+
+This app never imports ``claims``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class OutletKind(models.TextChoices):
+    WIRE = "wire", "Wire service"
+    NEWSPAPER = "newspaper", "Newspaper or magazine"
+    BROADCASTER = "broadcaster", "Broadcaster"
+    STATE_MEDIA = "state_media", "State media"
+    GOVERNMENT = "government", "Government"
+    SOCIAL_PLATFORM = "social_platform", "Social platform"
+    OTHER = "other", "Other"
+
+
+class Outlet(models.Model):
+    Kind = OutletKind
+
+    name = models.CharField(max_length=200)
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="Registrable domain, e.g. reuters.com"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=OutletKind.values), name="outlet_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(domain=""), name="outlet_domain_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    PRESS_CONFERENCE = "press_conference", "Press conference"
+    SOCIAL_POST = "social_post", "Social post"
+    VIDEO = "video", "Video"
+    DOCUMENT = "document", "Document"
+
+
+class FetchStatus(models.TextChoices):
+    NOT_APPLICABLE = "n/a", "No URL"
+    PENDING = "pending", "Fetching"
+    FETCHED = "fetched", "Archived"
+    FAILED = "failed", "Fetch failed"
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "Not checked yet"
+    OK = "ok", "Unchanged"
+    CHANGED = "changed", "Changed since cited"
+    GONE = "gone", "Gone"
+
+
+class Source(models.Model):
+    """A citable item: an article, a statement, a press conference, a post..."""
+
+    Kind = SourceKind
+    FetchStatus = FetchStatus
+    LinkStatus = LinkStatus
+
+    url = models.CharField(
+        max_length=2000, blank=True, help_text="Normalised URL; empty for offline statements"
+    )
+    title = models.CharField(max_length=500, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="sources"
+    )
+    author = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.ARTICLE)
+    description = models.TextField(
+        blank=True, help_text="For sources without a URL: where and how it was said"
+    )
+    text = models.TextField(blank=True, help_text="Extracted main text of the latest snapshot")
+    fetch_status = models.CharField(
+        max_length=10, choices=FetchStatus.choices, default=FetchStatus.NOT_APPLICABLE
+    )
+    fetch_error = models.TextField(blank=True)
+    link_status = models.CharField(
+        max_length=10, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED
+    )
+    link_checked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="source_url_unique_when_present"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(fetch_status__in=FetchStatus.values),
+                name="source_fetch_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(link_status__in=LinkStatus.values),
+                name="source_link_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or self.description[:80] or f"Source {self.pk}"
+
+    @property
+    def latest_snapshot(self):
+        return self.snapshots.order_by("-fetched_at").first()
+
+
+class Snapshot(models.Model):
+    """One archived fetch of a source. Never updated: a database trigger refuses it."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="snapshots")
+    requested_url = models.CharField(max_length=2000)
+    final_url = models.CharField(max_length=2000)
+    http_status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200, blank=True)
+    raw_gzip = models.BinaryField(help_text="gzip-compressed response body")
+    raw_size = models.PositiveIntegerField(help_text="Uncompressed size in bytes")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the uncompressed body")
+    text = models.TextField(blank=True, help_text="Extracted main text")
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-fetched_at"]
+        indexes = [models.Index(fields=["source", "-fetched_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="snapshot_sha256_hex"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.final_url} @ {self.fetched_at:%Y-%m-%d %H:%M}"

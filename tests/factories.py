@@ -1,0 +1,77 @@
+"""factory_boy factories. Claims are created and moved only through services."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from sources.models import Outlet, Source
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@newsroom.example")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+        django_get_or_create = ("domain",)
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    domain = factory.Sequence(lambda n: f"outlet{n}.example")
+    kind = "newspaper"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://outlet.example/story-{n}")
+    title = factory.Sequence(lambda n: f"Story {n}")
+    outlet = factory.SubFactory(OutletFactory)
+    kind = "article"
+
+
+def make_claim(actor, **overrides):
+    """Log a claim through the intake service, as an editor would."""
+    from claims import services
+
+    fields = {
+        "text": "Russia asked China for military assistance.",
+        "claimant": "U.S. officials",
+        "claimant_kind": "organization",
+    }
+    fields.update(overrides)
+    return services.claim_create(actor=actor, **fields)
+
+
+def walk_claim_to(claim, status, *, actor, reviewer=None):
+    """Move a claim through the workflow services to ``status``."""
+    from claims import services
+
+    steps = {
+        "new": [],
+        "triaged": [services.claim_triage],
+        "researching": [services.claim_triage, services.claim_start_research],
+        "in_review": [
+            services.claim_triage,
+            services.claim_start_research,
+            services.claim_submit_for_review,
+        ],
+    }
+    for step in steps[status]:
+        claim = step(actor=actor, claim_id=claim.pk)
+    return claim
