@@ -5,6 +5,8 @@ This app never imports ``claims``.
 
 from __future__ import annotations
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -149,3 +151,115 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.final_url} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class FeedKind(models.TextChoices):
+    RSS = "rss", "RSS"
+    ATOM = "atom", "Atom"
+    GDELT = "gdelt", "GDELT article search"
+    FACTCHECK = "factcheck", "Google Fact Check search"
+
+
+class Feed(models.Model):
+    """A polled source of coverage: an RSS/Atom feed or a search-API query."""
+
+    Kind = FeedKind
+
+    url = models.CharField(max_length=2000, help_text="Feed URL, or the API endpoint for queries")
+    query = models.CharField(max_length=500, blank=True, help_text="For search connectors")
+    title = models.CharField(max_length=300, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="feeds"
+    )
+    kind = models.CharField(max_length=10, choices=FeedKind.choices, default=FeedKind.RSS)
+    interval_minutes = models.PositiveIntegerField(default=30)
+    is_active = models.BooleanField(default=True)
+    # Conditional GET
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    # Scheduling and health
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["url", "query"], name="feed_url_query_unique"),
+            models.CheckConstraint(condition=Q(kind__in=FeedKind.values), name="feed_kind_valid"),
+            models.CheckConstraint(condition=Q(interval_minutes__gte=1), name="feed_interval_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or (f"{self.get_kind_display()}: {self.query}" if self.query else self.url)
+
+
+class FeedPollStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    NOT_MODIFIED = "not_modified", "Not modified"
+    FAILED = "failed", "Failed"
+
+
+class FeedPoll(models.Model):
+    """One attempt at polling a feed: makes polls idempotent and their history visible."""
+
+    Status = FeedPollStatus
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="polls")
+    status = models.CharField(
+        max_length=12, choices=FeedPollStatus.choices, default=FeedPollStatus.RUNNING
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    items_seen = models.PositiveIntegerField(default=0)
+    items_new = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["feed", "-started_at"], name="feedpoll_feed_started")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FeedPollStatus.values), name="feedpoll_status_valid"
+            )
+        ]
+
+
+    def __str__(self) -> str:
+        return f"Poll of {self.feed} at {self.started_at:%Y-%m-%d %H:%M}: {self.status}"
+
+class Document(models.Model):
+    """An item of coverage found by a feed or a search: the article store."""
+
+    canonical_url = models.CharField(max_length=2000, unique=True)
+    title = models.CharField(max_length=1000, blank=True)
+    summary = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="Main text, when fetched")
+    author = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    language = models.CharField(max_length=16, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    feed = models.ForeignKey(
+        Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents",
+        help_text="The feed that first found it",
+    )
+    # Syndicated copies of one wire story share a fingerprint.
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [GinIndex(fields=["search_vector"], name="document_search_gin")]
+
+    def __str__(self) -> str:
+        return self.title or self.canonical_url

@@ -174,6 +174,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Task modules beyond each app's tasks.py.
+CELERY_IMPORTS = ["sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks"]
+CELERY_BEAT_SCHEDULE = {
+    # Polls every feed that is due; each feed keeps its own interval and backoff.
+    "poll-due-feeds": {"task": "sources.feed_tasks.feeds_poll_due", "schedule": 60.0},
+    # Re-checks cited links for rot or silent edits, a batch at a time.
+    "check-cited-links": {"task": "sources.tasks.links_check_due", "schedule": 15 * 60.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Outbound fetching (sources.fetching) ---------------------------------------------

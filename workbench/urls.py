@@ -7,5 +7,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # Public, no login: published fact-checks and their ClaimReview markup.
+    path("fact-checks/", include("claims.reviewing.public_urls")),
+    # The desk: verdicts and reviews, coverage, feeds and sources, then claims.
+    path("", include("claims.reviewing.urls")),
+    path("", include("claims.corroboration.urls")),
+    path("", include("sources.urls")),
     path("", include("claims.urls")),
 ]

@@ -84,6 +84,9 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency: every edit bumps it; a stale form is refused.
     revision = models.PositiveIntegerField(default=1)
+    # Set when first published; the public fact-check lives at /fact-checks/<slug>/.
+    slug = models.SlugField(max_length=120, unique=True, null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
     # Full-text document over text, claimant, notes and evidence quotes (see services).
     search_vector = SearchVectorField(null=True, editable=False)
 

@@ -1,0 +1,28 @@
+"""The newsroom's models, one module per area: core (claims, evidence, activity),
+verdicts (ratings, verdict versions, reviews, notifications) and coverage (suggestions)."""
+
+from claims.models.core import (  # noqa: F401
+    OPEN_STATUSES,
+    ActivityEvent,
+    Claim,
+    ClaimantKind,
+    ClaimStatus,
+    Evidence,
+    Note,
+    Priority,
+    Stance,
+    Tag,
+)
+from claims.models.coverage import (  # noqa: F401
+    CoverageStance,
+    CoverageSuggestion,
+    GatherRun,
+    SuggestionStatus,
+)
+from claims.models.verdicts import (  # noqa: F401
+    Notification,
+    Rating,
+    Review,
+    VerdictState,
+    VerdictVersion,
+)

@@ -1,0 +1,103 @@
+"""Coverage suggestions: documents matched to claims, with the stance model's label."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from claims.models.core import Claim, Evidence
+from sources.models import Document
+
+
+class CoverageStance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    DENIES = "denies", "Denies"
+    DISCUSSES = "discusses", "Discusses"
+
+
+class SuggestionStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class CoverageSuggestion(models.Model):
+    Status = SuggestionStatus
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="suggestions")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="suggestions")
+    relevance = models.FloatField()
+    stance = models.CharField(max_length=10, choices=CoverageStance.choices)
+    stance_confidence = models.FloatField()
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED
+    )
+    evidence = models.ForeignKey(
+        Evidence, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-relevance"]
+        indexes = [models.Index(fields=["claim", "status"], name="suggestion_claim_status")]
+        constraints = [
+            # One suggestion per (claim, document): a dismissed one is never suggested again.
+            models.UniqueConstraint(fields=["claim", "document"], name="suggestion_once_per_claim"),
+            models.CheckConstraint(
+                condition=Q(stance__in=CoverageStance.values), name="suggestion_stance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stance_confidence__gte=0) & Q(stance_confidence__lte=1),
+                name="suggestion_confidence_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()} ({self.relevance:.2f}): {self.document}"
+
+
+class GatherRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class GatherRun(models.Model):
+    """One "gather coverage now" request: its progress is shown while it runs."""
+
+    Status = GatherRunStatus
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="gather_runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status = models.CharField(
+        max_length=10, choices=GatherRunStatus.choices, default=GatherRunStatus.QUEUED
+    )
+    step = models.CharField(max_length=200, blank=True, help_text="What it is doing now")
+    documents_checked = models.PositiveIntegerField(default=0)
+    suggestions_added = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=GatherRunStatus.values), name="gatherrun_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Gather run {self.pk} for claim {self.claim_id}: {self.status}"

@@ -1,0 +1,139 @@
+"""Ratings, verdict versions, reviews and notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from claims.models.core import Claim, Evidence
+
+
+class Rating(models.Model):
+    """One step of the rating scale, edited by the Admin. Higher ``rating_value`` is truer."""
+
+    label = models.CharField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    colour = models.CharField(max_length=7, default="#4a5565", help_text="Hex colour, e.g. #14663a")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position on the scale")
+    rating_value = models.SmallIntegerField(help_text="ClaimReview ratingValue; higher = truer")
+    is_retired = models.BooleanField(default=False, help_text="Retired ratings cannot be chosen")
+
+    class Meta:
+        ordering = ["order", "label"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class VerdictState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Awaiting review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class VerdictVersion(models.Model):
+    """One version of a claim's verdict. A draft is editable; once submitted it is immutable,
+    and changes make a new version. The published verdict is the latest approved version."""
+
+    State = VerdictState
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdict_versions")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=20, choices=VerdictState.choices, default=VerdictState.DRAFT)
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    headline = models.CharField(max_length=300)
+    summary_md = models.TextField(help_text="Markdown; rendered through a sanitiser")
+    reasoning = models.TextField(blank=True)
+    cited_evidence = models.ManyToManyField(Evidence, related_name="cited_by", blank=True)
+    denial_waiver_reason = models.TextField(
+        blank=True, help_text="Why no denial or refutation is cited, when none is"
+    )
+    correction_note = models.TextField(
+        blank=True, help_text="Required when this version corrects a published verdict"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_written"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdicts_reviewed",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "number"], name="verdict_number_per_claim"),
+            models.CheckConstraint(
+                condition=Q(state__in=VerdictState.values), name="verdict_state_valid"
+            ),
+            # The two-person rule, enforced by the database as a last line of defence.
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=models.F("author")),
+                name="verdict_reviewer_is_not_author",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="approved") | Q(reviewed_by__isnull=False),
+                name="verdict_approved_has_reviewer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verdict v{self.number} on claim {self.claim_id}: {self.headline}"
+
+
+class ReviewDecision(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REQUEST_CHANGES = "request_changes", "Requested changes"
+
+
+class Review(models.Model):
+    version = models.ForeignKey(VerdictVersion, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
+    comments = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=ReviewDecision.values), name="review_decision_valid"
+            ),
+        ]
+
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer} on {self.version}"
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(max_length=60)
+    message = models.CharField(max_length=500)
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE)
+    version = models.ForeignKey(VerdictVersion, null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"To {self.recipient}: {self.message}"

@@ -1,0 +1,1 @@
+"""Celery tasks. Tasks take ids, reload rows and call a service."""
