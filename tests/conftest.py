@@ -6,9 +6,7 @@ import os
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.support.fixtures"] if os.path.exists(
-    os.path.join(os.path.dirname(__file__), "support", "fixtures.py")
-) else []
+pytest_plugins = ["tests.support.fixtures", "tests.support.browser"]
 
 
 @pytest.fixture
