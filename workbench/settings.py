@@ -202,6 +202,9 @@ FACTCHECK_API_URL = os.environ.get(
 )
 GOOGLE_FACTCHECK_API_KEY = os.environ.get("GOOGLE_FACTCHECK_API_KEY", "")
 
+# Sent by name after feed items are stored, so that sources/ never imports claims/.
+COVERAGE_MATCH_TASK = "claims.corroboration.tasks.documents_match"
+
 # --- The newsroom ---------------------------------------------------------------------
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "FactDesk Demo Newsroom")
 NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "http://127.0.0.1:8000")

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("claims.reviewing.urls")),
     path("", include("claims.corroboration.urls")),
     path("", include("sources.urls")),
+    path("", include("claims.exports.urls")),
     path("", include("claims.urls")),
 ]
