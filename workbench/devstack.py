@@ -92,7 +92,10 @@ def main() -> int:
             time.sleep(0.5)
     finally:
         _stop(children)
-        print("Stopped web, worker and beat.", flush=True)
+        from workbench.embedded_db import embedded_server_release
+
+        embedded_server_release()
+        print("Stopped web, worker and beat (and the embedded database, if it was ours).", flush=True)
     return 0
 
 
