@@ -36,6 +36,8 @@ def source_detail(request, source_id: int):
         "source": source,
         "snapshots": snapshots,
         "link_checks": link_checks,
+        # only web links become clickable: a javascript: URL typed elsewhere stays inert text
+        "live_url": source.url if source.url.lower().startswith(("http://", "https://")) else "",
         "can_archive": request.user.has_perm("sources.change_source"),
     })
 
@@ -59,6 +61,8 @@ def snapshot_detail(request, source_id: int, snapshot_id: int):
     return render(request, "sources/snapshot_detail.html", {
         "source": snapshot.source,
         "snapshot": snapshot,
+        # extraction puts one paragraph per line
+        "paragraphs": [line.strip() for line in snapshot.text.splitlines() if line.strip()],
         "is_pdf": snapshot.content_type == "application/pdf",
     })
 

@@ -121,3 +121,9 @@ def test_it_refuses_a_fresh_archive_to_outsiders(client, outsider, site):
     client.force_login(outsider)
     source = Source.objects.create(url=site.url("/story"), fetch_status="fetched")
     assert client.post(f"/sources/{source.pk}/archive/").status_code in (403, 404)
+
+
+def test_it_never_makes_a_non_web_url_clickable(editor_client):
+    source = Source.objects.create(url="javascript:alert(1)", fetch_status="failed")
+    html = editor_client.get(f"/sources/{source.pk}/").content.decode()
+    assert 'href="javascript:' not in html
