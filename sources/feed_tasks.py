@@ -68,6 +68,8 @@ def feed_poll_task(self, feed_id: int) -> str:
         return f"failed: {exc}"
     if poll is None:
         return "skipped"
+    if poll.error:
+        return f"{poll.status}: {poll.error}"
     return f"{poll.status}: {poll.items_new} new of {poll.items_seen}"
 
 
