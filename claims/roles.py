@@ -31,6 +31,7 @@ EDITOR_PERMISSIONS = {
         "feed": ["add", "change", "view"],
         "feedpoll": ["view"],
         "document": ["view"],
+        "linkcheck": ["view"],
     },
 }
 REVIEWER_EXTRA = ["claims.review_claim", "claims.add_review"]
