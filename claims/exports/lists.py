@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
+from itertools import islice
+
 from django import forms
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from claims.models import (
@@ -12,6 +17,7 @@ from claims.models import (
     CoverageSuggestion,
     Evidence,
     Priority,
+    Tag,
     VerdictState,
     VerdictVersion,
 )
@@ -53,6 +59,11 @@ def minimal_claim_queue(*, user, params) -> QuerySet:
 claim_queue = minimal_claim_queue
 
 
+def export_claims_for(*, user, params) -> QuerySet:
+    """The triage queue as the user sees it with these GET params, ready for export."""
+    return claim_queue(user=user, params=params)
+
+
 def _count_evidence(stance: str):
     # A correlated subquery, not a JOIN + COUNT: it stays right whatever joins the queue's
     # own filters (tags, outlets) add to the query.
@@ -67,62 +78,78 @@ def _count_evidence(stance: str):
 
 
 def with_export_columns(claims: QuerySet) -> QuerySet:
-    """Add what a CSV row needs: evidence counts and the latest approved verdict."""
+    """Add what a CSV row needs, all in the one query: tags, evidence counts and the latest
+    approved verdict. Subqueries rather than prefetch_related: prefetching builds reference
+    cycles between instances that only the cyclic garbage collector frees, so a streamed
+    export with prefetches grows with the number of rows (measured: ~4x for 3,000 claims)."""
     latest_approved = VerdictVersion.objects.filter(
         claim=OuterRef("pk"), state=VerdictState.APPROVED
     ).order_by("-number")
-    return (
-        claims.select_related("assignee")
-        .prefetch_related("tags")
-        .annotate(
-            export_supporting_count=_count_evidence("supports"),
-            export_denying_count=_count_evidence("denies"),
-            export_verdict_rating=Subquery(latest_approved.values("rating__label")[:1]),
-            export_verdict_headline=Subquery(latest_approved.values("headline")[:1]),
-        )
+    return claims.select_related("assignee").annotate(
+        export_tags=ArraySubquery(
+            Tag.objects.filter(claims=OuterRef("pk")).order_by("name").values("name")
+        ),
+        export_supporting_count=_count_evidence("supports"),
+        export_denying_count=_count_evidence("denies"),
+        export_verdict_rating=Subquery(latest_approved.values("rating__label")[:1]),
+        export_verdict_headline=Subquery(latest_approved.values("headline")[:1]),
     )
-
-
-def with_export_details(claims: QuerySet) -> QuerySet:
-    """Add what a JSON document needs: evidence with sources and snapshot hashes, verdict
-    versions and coverage suggestions. Each is one query per chunk, not per claim."""
-    snapshots = Prefetch(
-        "source__snapshots",
-        queryset=Snapshot.objects.only("id", "source_id", "sha256", "fetched_at").order_by(
-            "-fetched_at"
-        ),
-        to_attr="export_snapshots",
-    )
-    return with_export_columns(claims).prefetch_related(
-        Prefetch(
-            "evidence",
-            queryset=Evidence.objects.select_related("source__outlet")
-            .prefetch_related(snapshots)
-            .order_by("added_at", "id"),
-            to_attr="export_evidence",
-        ),
-        Prefetch(
-            "verdict_versions",
-            queryset=VerdictVersion.objects.select_related("rating").order_by("-number"),
-            to_attr="export_versions",
-        ),
-        Prefetch(
-            "suggestions",
-            queryset=CoverageSuggestion.objects.select_related("document").order_by(
-                "-relevance", "id"
-            ),
-            to_attr="export_suggestions",
-        ),
-    )
-
-
-def export_claims_for(*, user, params) -> QuerySet:
-    """The triage queue as the user sees it with these GET params, ready for export."""
-    return claim_queue(user=user, params=params)
 
 
 def in_chunks(claims: QuerySet):
-    """Iterate over a server-side cursor, EXPORT_CHUNK_SIZE rows at a time (prefetches run
-    per chunk), so memory does not grow with the size of the export."""
+    """Iterate over a server-side cursor, EXPORT_CHUNK_SIZE rows per round trip, so memory
+    does not grow with the size of the export. (No prefetch_related here: see above.)"""
     return claims.iterator(chunk_size=EXPORT_CHUNK_SIZE)
 
+
+def _grouped(rows, key: str) -> dict[int, list]:
+    groups: dict[int, list] = defaultdict(list)
+    for row in rows:
+        groups[getattr(row, key)].append(row)
+    return groups
+
+
+def _attach_details(chunk: list[Claim]) -> None:
+    """Load the chunk's evidence, latest snapshots, verdict versions and coverage
+    suggestions in four queries, and hang them on the claims as plain lists."""
+    ids = [claim.pk for claim in chunk]
+    evidence = list(
+        Evidence.objects.filter(claim_id__in=ids)
+        .select_related("source__outlet")
+        .order_by("claim_id", "added_at", "id")
+    )
+    latest_snapshots = {
+        snapshot.source_id: snapshot
+        for snapshot in Snapshot.objects.filter(source_id__in={e.source_id for e in evidence})
+        .order_by("source_id", "-fetched_at")
+        .distinct("source_id")
+        .only("id", "source_id", "sha256", "fetched_at")
+    }
+    for item in evidence:
+        item.export_snapshot = latest_snapshots.get(item.source_id)
+    evidence_by_claim = _grouped(evidence, "claim_id")
+    versions_by_claim = _grouped(
+        VerdictVersion.objects.filter(claim_id__in=ids)
+        .select_related("rating")
+        .order_by("claim_id", "-number"),
+        "claim_id",
+    )
+    suggestions_by_claim = _grouped(
+        CoverageSuggestion.objects.filter(claim_id__in=ids)
+        .select_related("document")
+        .order_by("claim_id", "-relevance", "id"),
+        "claim_id",
+    )
+    for claim in chunk:
+        claim.export_evidence = evidence_by_claim.get(claim.pk, [])
+        claim.export_versions = versions_by_claim.get(claim.pk, [])
+        claim.export_suggestions = suggestions_by_claim.get(claim.pk, [])
+
+
+def in_chunks_with_details(claims: QuerySet) -> Iterator[Claim]:
+    """Like in_chunks, with each claim's evidence, verdict versions and suggestions
+    attached (four extra queries per chunk, none per claim)."""
+    rows = in_chunks(with_export_columns(claims))
+    while chunk := list(islice(rows, EXPORT_CHUNK_SIZE)):
+        _attach_details(chunk)
+        yield from chunk

@@ -53,7 +53,7 @@ def neutralise_cell(value) -> str:
 
 
 def claim_row(claim: Claim) -> dict:
-    """The flat list-export row. Expects export_queryset()'s annotations and tag prefetch."""
+    """The flat list-export row. Expects lists.with_export_columns()'s annotations."""
     return {
         "id": claim.pk,
         "text": claim.text,
@@ -61,7 +61,7 @@ def claim_row(claim: Claim) -> dict:
         "status": claim.status,
         "priority": claim.get_priority_display(),
         "assignee": claim.assignee.get_username() if claim.assignee else "",
-        "tags": ", ".join(tag.name for tag in claim.tags.all()),
+        "tags": ", ".join(claim.export_tags),
         "said_on": claim.said_on.isoformat() if claim.said_on else "",
         "said_url": claim.said_url,
         "created_at": claim.created_at.isoformat(),
@@ -99,11 +99,6 @@ def json_array_stream(documents: Iterable[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def _snapshot_of(source):
-    snapshots = getattr(source, "export_snapshots", None)
-    return snapshots[0] if snapshots else None
-
-
 def _verdict_of(claim: Claim) -> dict | None:
     """The verdict that stands: the latest approved version, else the latest version
     (its ``state`` says which)."""
@@ -123,11 +118,11 @@ def _verdict_of(claim: Claim) -> dict | None:
 
 
 def claim_document(claim: Claim) -> dict:
-    """The full JSON record of a claim. Expects with_export_details()'s prefetches."""
+    """The full JSON record of a claim, from lists.in_chunks_with_details()."""
     document = claim_row(claim)
     document["priority"] = claim.priority
     document["priority_label"] = claim.get_priority_display()
-    document["tags"] = [tag.name for tag in claim.tags.all()]
+    document["tags"] = list(claim.export_tags)
     document["said_on"] = claim.said_on
     document["said_where"] = claim.said_where
     document["claimant_kind"] = claim.claimant_kind
@@ -146,7 +141,7 @@ def claim_document(claim: Claim) -> dict:
             "source_url": item.source.url,
             "source_title": item.source.title,
             "outlet": item.source.outlet.name if item.source.outlet else None,
-            "snapshot_sha256": snapshot.sha256 if (snapshot := _snapshot_of(item.source)) else None,
+            "snapshot_sha256": snapshot.sha256 if (snapshot := item.export_snapshot) else None,
             "snapshot_fetched_at": snapshot.fetched_at if snapshot else None,
         }
         for item in claim.export_evidence

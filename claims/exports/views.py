@@ -12,8 +12,8 @@ from claims.exports.lists import (
     ExportFilterError,
     export_claims_for,
     in_chunks,
+    in_chunks_with_details,
     with_export_columns,
-    with_export_details,
 )
 from claims.exports.reports import (
     can_view_reports,
@@ -69,10 +69,10 @@ def export_claims_csv(request):
 @require_GET
 def export_claims_json(request):
     try:
-        claims = with_export_details(_export_claims(request))
+        claims = _export_claims(request)
     except ExportFilterError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    documents = (claim_document(claim) for claim in in_chunks(claims))
+    documents = (claim_document(claim) for claim in in_chunks_with_details(claims))
     response = StreamingHttpResponse(
         json_array_stream(documents), content_type="application/json; charset=utf-8"
     )

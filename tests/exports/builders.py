@@ -122,3 +122,18 @@ def claim_with_record(editor, reviewer, *, evidence_count=3):
         correction_note="Added the Chinese denial.",
     )
     return claim
+
+
+def bulk_claims(actor, count: int, *, text_size: int = 4000, status="new"):
+    """Many plain claims at once, straight into the table: for volume tests only."""
+    from claims.models import Claim
+
+    filler = "x" * text_size
+    Claim.objects.bulk_create(
+        [
+            Claim(text=f"Claim {i} {filler}", claimant=f"Claimant {i}", created_by=actor,
+                  status=status)
+            for i in range(count)
+        ],
+        batch_size=500,
+    )

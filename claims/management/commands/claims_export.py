@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from claims.exports.lists import in_chunks, with_export_columns, with_export_details
+from claims.exports.lists import in_chunks, in_chunks_with_details, with_export_columns
 from claims.exports.serializers import claim_document, csv_stream, json_array_stream
 from claims.models import Claim, ClaimStatus
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if export_format == "csv":
             chunks = csv_stream(in_chunks(with_export_columns(claims)), bom=False)
         elif export_format == "json":
-            documents = (claim_document(c) for c in in_chunks(with_export_details(claims)))
+            documents = (claim_document(c) for c in in_chunks_with_details(claims))
             chunks = json_array_stream(documents)
         else:
             chunks = self._claimreview_chunks(claims)
