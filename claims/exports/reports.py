@@ -4,6 +4,7 @@ much evidence or history the claim has)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -131,7 +132,9 @@ def claim_report(*, claim_id: int, user) -> dict:
 
 def report_filename(claim: Claim, extension: str) -> str:
     """ASCII-only, so every browser and mail client keeps it: claim-42-russia-asked-china.pdf"""
-    words = slugify(claim.text)[:40].strip("-")
+    words = slugify(claim.text)
+    if len(words) > 40:
+        words = words[:41].rsplit("-", 1)[0]  # cut at a word boundary
     return f"claim-{claim.pk}{'-' + words if words else ''}.{extension}"
 
 
@@ -148,6 +151,9 @@ def _report_css() -> str:
 
 
 def render_report_pdf(context: dict) -> bytes:
+    # app.css has screen-only rules (width media queries, dialog::backdrop) that WeasyPrint
+    # warns about on every render; they are harmless here, so keep the logs for real errors.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
