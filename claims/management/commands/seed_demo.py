@@ -13,6 +13,7 @@ from django.db import transaction
 from claims import demo_data, services
 from claims.models import Claim, ClaimStatus
 from claims.permissions import ADMIN_GROUP, EDITOR_GROUP, REVIEWER_GROUP
+from claims.roles import ensure_roles
 from sources.models import Outlet, Source
 
 DEMO_USERS = [
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             )
         password, generated = demo_password()
         with transaction.atomic():
+            ensure_roles()
             users = self._users(password)
             outlets = self._outlets()
             sources = self._sources(outlets)
