@@ -93,6 +93,7 @@ class VerdictForm(forms.Form):
 
 class RequestChangesForm(forms.Form):
     comments = forms.CharField(
+        label="What needs to change",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What must change before you can approve it. The author sees this.",
         error_messages={"required": "Say what needs to change, so the author can revise it."},
@@ -100,5 +101,7 @@ class RequestChangesForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    comments = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                               help_text="Optional note for the author.")
+    comments = forms.CharField(
+        required=False, label="Note for the author", widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional. Kept with the review.",
+    )

@@ -78,6 +78,10 @@ def notify_awaiting_review(version: VerdictVersion) -> list[Notification]:
 
 
 def notify_author_of_review(version: VerdictVersion, *, decision: str) -> list[Notification]:
+    # The version no longer awaits anyone: clear the other reviewers' "awaiting" items.
+    Notification.objects.filter(version=version, verb=AWAITING_REVIEW, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
     reviewer = version.reviewed_by.get_username() if version.reviewed_by else "A reviewer"
     if decision == ReviewDecision.APPROVE:
         verb, message = APPROVED, f"{reviewer} approved v{version.number} “{version.headline}”; it is published."

@@ -65,8 +65,9 @@ def _page_context(request, claim: Claim) -> dict:
             pending and can_review_claims(user) and pending.author_id != user.pk
         ),
         "is_own_pending": bool(pending and pending.author_id == user.pk),
-        "approve_form": ApproveForm(),
-        "changes_form": RequestChangesForm(),
+        # Distinct ids: both forms sit on one page and share the field name "comments".
+        "approve_form": ApproveForm(auto_id="approve_%s"),
+        "changes_form": RequestChangesForm(auto_id="changes_%s"),
     }
 
 

@@ -52,3 +52,10 @@ def test_the_email_task_sends_once(claim, editor, reviewer):
     assert message.to == [reviewer.email]
     assert f"/claims/{claim.pk}/verdict/" in message.body
     assert notification_send_email(10**9) == "gone"
+
+
+def test_a_review_clears_the_awaiting_notifications_of_other_reviewers(claim, editor, reviewer, admin_user):
+    version = submitted_for(claim, editor)
+    services.verdict_approve(actor=reviewer, version_id=version.pk)
+    assert not Notification.objects.filter(verb="awaiting_review", read_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=editor, verb="approved", read_at__isnull=True).exists()
