@@ -13,6 +13,7 @@ from __future__ import annotations
 from claims import services as claim_services
 from claims.models import Claim, ClaimStatus, Rating, Stance
 from claims.reviewing import services
+from claims.reviewing.ratings import ensure_default_scale
 
 PUBLISHED_DEMO = {
     "text_contains": "military assistance",
@@ -69,6 +70,7 @@ def seed_verdicts(users: dict) -> int:
     """Create the demo verdicts; returns how many claims got one. ``users`` maps the demo
     usernames (editor, reviewer, ...) to users."""
     editor, reviewer = users["editor"], users["reviewer"]
+    ensure_default_scale()
     done = 0
 
     claim = Claim.objects.filter(text__contains=PUBLISHED_DEMO["text_contains"]).first()

@@ -7,6 +7,17 @@ import pytest
 from tests.factories import SourceFactory, make_claim, walk_claim_to
 
 
+@pytest.fixture(autouse=True)
+def _rating_scale(request):
+    """Transactional tests flush the ratings migration 0005 seeded; put them back."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")  # honours the marker's transaction=True
+    from claims.reviewing.ratings import ensure_default_scale
+
+    ensure_default_scale()
+
+
 @pytest.fixture
 def claim(editor):
     from claims import services

@@ -192,3 +192,12 @@ def test_slugs_stay_unique(editor, reviewer, claim):
     claim_services.evidence_add(actor=editor, claim_id=twin.pk, source=SourceFactory(), stance="denies")
     twin = published(twin, editor, reviewer)
     assert twin.slug == f"russia-asked-china-for-military-assistance-{twin.pk}"
+
+
+def test_the_migration_and_the_runtime_scale_agree():
+    import importlib
+
+    from claims.reviewing.ratings import DEFAULT_SCALE
+
+    migration = importlib.import_module("claims.migrations.0005_default_rating_scale")
+    assert migration.DEFAULT_SCALE == DEFAULT_SCALE

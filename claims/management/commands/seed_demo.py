@@ -14,6 +14,7 @@ from claims import demo_data, services
 from claims.models import Claim, ClaimStatus
 from claims.permissions import ADMIN_GROUP, EDITOR_GROUP, REVIEWER_GROUP
 from claims.reviewing.demo import seed_verdicts
+from claims.roles import ensure_roles
 from sources.models import Outlet, Source
 
 DEMO_USERS = [
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             )
         password, generated = demo_password()
         with transaction.atomic():
+            ensure_roles()
             users = self._users(password)
             outlets = self._outlets()
             sources = self._sources(outlets)
