@@ -13,6 +13,7 @@ from django.db import transaction
 from claims import demo_data, services
 from claims.models import Claim, ClaimStatus
 from claims.permissions import ADMIN_GROUP, EDITOR_GROUP, REVIEWER_GROUP
+from claims.reviewing.demo import seed_verdicts
 from claims.roles import ensure_roles
 from sources.models import Outlet, Source
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             outlets = self._outlets()
             sources = self._sources(outlets)
             created = self._claims(users, sources)
+            seed_verdicts(users)
         self._demo_feed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo newsroom ready: {created} new claims, "
