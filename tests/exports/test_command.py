@@ -8,9 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from claims import services
 from claims.models import Claim
 from tests.exports.builders import bulk_claims, claim_with_record
-from tests.factories import make_claim, walk_claim_to
+from tests.factories import SourceFactory, make_claim, walk_claim_to
 
 pytestmark = pytest.mark.django_db
 
@@ -113,15 +114,30 @@ def test_it_exits_non_zero_on_bad_input(capsys):
     assert "invalid choice: 'xml'" in capsys.readouterr().err
 
 
-def test_it_exports_claimreview_for_published_claims_or_says_what_is_missing(editor, reviewer):
-    try:
-        from claims.reviewing.claimreview import claimreview_for  # noqa: F401
-    except ImportError:
-        with pytest.raises(CommandError, match="needs claims.reviewing.claimreview"):
-            export("--format", "claimreview")
-        return
-    claim = claim_with_record(editor, reviewer)
-    assert json.loads(export("--format", "claimreview", "--claim", str(claim.pk))) == []
+def test_it_exports_claimreview_for_published_claims_only(editor, reviewer):
+    from claims.models import Rating
+    from claims.reviewing import services as verdicts
+    from claims.reviewing.ratings import ensure_default_scale
+
+    ensure_default_scale()
+    unpublished = claim_with_record(editor, reviewer)
+    claim = walk_claim_to(make_claim(editor, text="Published claim for ClaimReview"), "researching", actor=editor)
+    evidence = services.evidence_add(
+        actor=editor, claim_id=claim.pk, source=SourceFactory(), stance="denies",
+        speaker="Beijing", speaker_is_party=True, quote="Disinformation",
+    )
+    draft = verdicts.verdict_save_draft(
+        actor=editor, claim_id=claim.pk, rating=Rating.objects.get(label="False"),
+        headline="No evidence", summary_md="None shown.", cited_evidence_ids=[evidence.pk],
+    )
+    verdicts.verdict_submit(actor=editor, version_id=draft.pk)
+    verdicts.verdict_approve(actor=reviewer, version_id=draft.pk)
+
+    markup = json.loads(export("--format", "claimreview"))
+    assert [m["claimReviewed"] for m in markup] == ["Published claim for ClaimReview"]
+    assert markup[0]["@type"] == "ClaimReview"
+    assert markup[0]["reviewRating"]["alternateName"] == "False"
+    assert json.loads(export("--format", "claimreview", "--claim", str(unpublished.pk))) == []
 
 
 def _peak_while_exporting(*args) -> int:

@@ -81,12 +81,8 @@ class Command(BaseCommand):
         return claims
 
     def _claimreview_chunks(self, claims):
-        try:
-            from claims.reviewing.claimreview import claimreview_for
-        except ImportError:
-            raise CommandError(
-                "ClaimReview export needs claims.reviewing.claimreview, which is not installed yet."
-            ) from None
+        from claims.reviewing.claimreview import claimreview_for
+
         published = claims.filter(status=ClaimStatus.PUBLISHED)
         markup = (claimreview_for(c) for c in in_chunks(published))
         return json_array_stream(m for m in markup if m is not None)
