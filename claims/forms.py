@@ -49,7 +49,9 @@ class QueueFilterForm(forms.Form):
         required=False, coerce=int, empty_value=None,
         choices=[("", "Any priority"), *[(str(v), label) for v, label in Priority.choices]],
     )
-    assignee = forms.ChoiceField(required=False)
+    # A CharField with a <select>: validating it needs no query (see clean_assignee); the
+    # editors' names are only loaded when the form is rendered (load_choices=True).
+    assignee = forms.CharField(required=False, widget=forms.Select)
     tag = forms.CharField(required=False, max_length=60)
     outlet = forms.ModelChoiceField(
         required=False, queryset=Outlet.objects.order_by("name"), empty_label="Any outlet"
@@ -76,18 +78,25 @@ class QueueFilterForm(forms.Form):
         choices=[(str(n), f"{n} per page") for n in PAGE_SIZES],
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, load_choices=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [
+        self.editor_choices = editor_choices() if load_choices else []
+        self.fields["assignee"].widget.choices = [
             ("anyone", "Anyone"),
             ("me", "Me"),
             ("unassigned", "Unassigned"),
-            *editor_choices(),
+            *self.editor_choices,
         ]
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": 'Search claims, claimants, quotes, notes', "data-shortcut-search": ""}
         )
         self.fields["tag"].widget.attrs.update({"list": "tag-options"})
+
+    def clean_assignee(self):
+        value = (self.cleaned_data.get("assignee") or "anyone").strip()
+        if value not in {"anyone", "me", "unassigned"} and not value.isdigit():
+            raise forms.ValidationError("Choose anyone, me, unassigned or an editor.")
+        return value
 
     @property
     def is_filtered(self) -> bool:

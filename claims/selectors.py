@@ -104,7 +104,7 @@ def claim_queue(*, user, params) -> QuerySet:
 
     if not can_edit_claims(user):
         return Claim.objects.none()
-    form = QueueFilterForm(params, user=user)
+    form = QueueFilterForm(params, user=user, load_choices=False)
     form.is_valid()
     data = form.cleaned_data  # only the fields that validated
     queryset = Claim.objects.all()

@@ -105,7 +105,7 @@ def claim_list(request):
             "current_url": request.get_full_path(),
             "is_filtered": form.is_filtered,
             "bulk_statuses": [s for s in ClaimStatus.choices if s[0] != ClaimStatus.DUPLICATE],
-            "editors": form.fields["assignee"].choices[3:],
+            "editors": form.editor_choices,
         },
     )
 
