@@ -107,6 +107,17 @@ class QueueFilterForm(forms.Form):
         return any(data.get(k) for k in keys) or data.get("assignee") not in (None, "", "anyone")
 
 
+class _UniqueIds:
+    """The claim page holds several evidence forms with the same field names; each form gets
+    its own id prefix so every <label for> points at the right input."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ClaimForm(forms.Form):
     """Intake and edit: the claim's own details."""
 
@@ -144,11 +155,13 @@ class ClaimForm(forms.Form):
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
 
 
-class ClaimEditForm(ClaimForm):
+class ClaimEditForm(_UniqueIds, ClaimForm):
+    id_prefix = "edit"
+
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class EvidenceFieldsForm(forms.Form):
+class EvidenceFieldsForm(_UniqueIds, forms.Form):
     stance = forms.ChoiceField(choices=Stance.choices, initial=Stance.SUPPORTS)
     speaker = forms.CharField(required=False, max_length=300, help_text="Who says it in the source")
     speaker_is_party = forms.BooleanField(
@@ -159,6 +172,7 @@ class EvidenceFieldsForm(forms.Form):
 
 
 class AttachUrlForm(EvidenceFieldsForm):
+    id_prefix = "attach"
     url = forms.CharField(
         max_length=2000, label="Source URL",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
@@ -167,6 +181,7 @@ class AttachUrlForm(EvidenceFieldsForm):
 
 
 class ManualSourceForm(EvidenceFieldsForm):
+    id_prefix = "manual"
     kind = forms.ChoiceField(choices=SourceKind.choices, initial=SourceKind.PRESS_CONFERENCE)
     title = forms.CharField(required=False, max_length=500)
     outlet = forms.ModelChoiceField(
@@ -191,8 +206,10 @@ class ManualSourceForm(EvidenceFieldsForm):
         return data
 
 
-class DenialForm(forms.Form):
+class DenialForm(_UniqueIds, forms.Form):
     """A denial: a party to the claim says it is false. Source by URL, or described by hand."""
+
+    id_prefix = "denial"
 
     speaker = forms.CharField(max_length=300, label="Who denied it")
     stated_on = forms.DateField(
@@ -216,7 +233,9 @@ class DenialForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(_UniqueIds, forms.Form):
+    id_prefix = "note"
+
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note", max_length=10000)
 
 
@@ -225,7 +244,9 @@ class MoveForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000)
 
 
-class DuplicateForm(forms.Form):
+class DuplicateForm(_UniqueIds, forms.Form):
+    id_prefix = "duplicate"
+
     original = forms.IntegerField(label="Original claim number", min_value=1)
 
 

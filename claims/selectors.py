@@ -58,7 +58,9 @@ def _latest_activity(field: str):
 def with_queue_annotations(queryset: QuerySet) -> QuerySet:
     """Everything a queue row shows, in the same single query as the rows."""
     return (
-        queryset.select_related("assignee")
+        # The search document is large and never shown: leave it out of the wide row sort.
+        queryset.defer("search_vector")
+        .select_related("assignee")
         .prefetch_related("tags")
         .annotate(
             supporting_count=_count_subquery(

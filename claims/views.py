@@ -279,7 +279,9 @@ def _detail_context(request, claim, **overrides):
 
 def _get_claim(pk) -> Claim:
     return get_object_or_404(
-        Claim.objects.select_related("assignee", "created_by", "duplicate_of").prefetch_related("tags"),
+        Claim.objects.select_related("assignee", "created_by", "duplicate_of")
+        .defer("search_vector", "duplicate_of__search_vector")
+        .prefetch_related("tags"),
         pk=pk,
     )
 
