@@ -1,19 +1,232 @@
-"""Shared reads for claims, with the permission checks they need."""
+"""Shared reads for claims, with the permission checks they need.
+
+``claim_queue`` is the one definition of "the claims an editor is looking at": the triage page
+renders it and the exports feature reuses it (with ``QueueFilterForm``) for "export this view".
+"""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+import re
 
-from claims.models import Claim
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.models import (
+    OPEN_STATUSES,
+    ActivityEvent,
+    Claim,
+    ClaimStatus,
+    CoverageSuggestion,
+    Evidence,
+)
+from claims.permissions import can_edit_claims
+
+# Search-headline markers: private-use characters that never come out of escape(), so they can
+# be swapped for <mark> tags after the rest of the headline has been escaped.
+MARK_START = "\ue000"
+MARK_STOP = "\ue001"
+
+
+def headline_html(raw: str | None) -> SafeString:
+    """Turn a SearchHeadline produced with MARK_START/MARK_STOP into safe HTML: everything is
+    escaped first, then only our markers become <mark> elements."""
+    escaped = escape(raw or "")
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+def _count_subquery(queryset) -> Coalesce:
+    """A correlated COUNT(*) per claim. Subqueries (not joins + GROUP BY) keep the three counts
+    independent and are only evaluated for the rows on the page."""
+    counted = (
+        queryset.order_by()
+        .values("claim_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _latest_activity(field: str):
+    return Subquery(
+        ActivityEvent.objects.filter(claim_id=OuterRef("pk")).order_by("-at", "-id").values(field)[:1]
+    )
+
+
+def with_queue_annotations(queryset: QuerySet) -> QuerySet:
+    """Everything a queue row shows, in the same single query as the rows."""
+    return (
+        # The search document is large and never shown: leave it out of the wide row sort.
+        queryset.defer("search_vector")
+        .select_related("assignee")
+        .prefetch_related("tags")
+        .annotate(
+            supporting_count=_count_subquery(
+                Evidence.objects.filter(claim_id=OuterRef("pk"), stance="supports")
+            ),
+            denial_count=_count_subquery(
+                Evidence.objects.filter(claim_id=OuterRef("pk"), is_denial=True)
+            ),
+            new_coverage_count=_count_subquery(
+                CoverageSuggestion.objects.filter(claim_id=OuterRef("pk"), status="suggested")
+            ),
+            last_activity_verb=_latest_activity("verb"),
+            last_activity_at=_latest_activity("at"),
+            last_activity_actor=_latest_activity("actor__username"),
+        )
+    )
+
+
+SORTS = {
+    "priority": ("-priority", "-created_at", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    "activity": (F("last_activity_at").desc(nulls_last=True), "-pk"),
+    "relevance": ("-rank", "-priority", "-created_at"),
+}
+
+
+def claim_queue(*, user, params) -> QuerySet:
+    """The triage queue for ``user``, filtered and sorted by ``params``.
+
+    ``params`` is a QueryDict (``request.GET``) or a plain dict of the QueueFilterForm fields:
+    ``status`` (list; none = the open statuses), ``priority``, ``assignee`` ("me", "unassigned",
+    "anyone" or a user id), ``tag`` (name), ``outlet`` (id: any evidence source from it),
+    ``logged_from`` / ``logged_to`` (dates, inclusive), ``q`` (websearch syntax full-text
+    search), ``sort`` (priority|newest|oldest|activity|relevance). Invalid values are ignored
+    field by field, so a mangled shared link still shows something sensible.
+
+    Rows carry supporting_count, denial_count, new_coverage_count, last_activity_verb/_at/_actor
+    and, when searching, ``rank`` and ``headline`` (raw; render it with ``headline_html``).
+    Returns ``Claim.objects.none()`` for users who may not see the desk.
+    """
+    from claims.forms import QueueFilterForm
+
+    if not can_edit_claims(user):
+        return Claim.objects.none()
+    form = QueueFilterForm(params, user=user, load_choices=False)
+    form.is_valid()
+    data = form.cleaned_data  # only the fields that validated
+    queryset = Claim.objects.all()
+
+    statuses = data.get("status") or list(OPEN_STATUSES)
+    queryset = queryset.filter(status__in=statuses)
+    if data.get("priority"):
+        queryset = queryset.filter(priority=int(data["priority"]))
+    assignee = data.get("assignee") or "anyone"
+    if assignee == "me":
+        queryset = queryset.filter(assignee=user)
+    elif assignee == "unassigned":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee != "anyone":
+        queryset = queryset.filter(assignee_id=int(assignee))
+    if data.get("tag"):
+        queryset = queryset.filter(
+            Exists(Claim.tags.through.objects.filter(claim_id=OuterRef("pk"), tag__name=data["tag"]))
+        )
+    if data.get("outlet"):
+        queryset = queryset.filter(
+            Exists(Evidence.objects.filter(claim_id=OuterRef("pk"), source__outlet=data["outlet"]))
+        )
+    if data.get("logged_from"):
+        queryset = queryset.filter(created_at__date__gte=data["logged_from"])
+    if data.get("logged_to"):
+        queryset = queryset.filter(created_at__date__lte=data["logged_to"])
+
+    sort = data.get("sort") or ""
+    query_text = (data.get("q") or "").strip()
+    if query_text:
+        query = SearchQuery(query_text, search_type="websearch", config="english")
+        queryset = queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                "text", query, config="english", start_sel=MARK_START, stop_sel=MARK_STOP,
+                highlight_all=True,
+            ),
+        )
+        sort = sort or "relevance"
+    elif sort == "relevance":
+        sort = "priority"
+    queryset = with_queue_annotations(queryset)
+    return queryset.order_by(*SORTS.get(sort or "priority", SORTS["priority"]))
 
 
 def claim_list_for_triage(*, user):
-    return (
-        Claim.objects.select_related("assignee", "created_by")
-        .prefetch_related("tags")
+    """Kept for callers of the first scaffold: the default queue."""
+    return claim_queue(user=user, params={})
+
+
+_WORD = re.compile(r"\w{3,}", re.UNICODE)
+
+
+def similar_claims(*, text: str, exclude_id: int | None = None, limit: int = 5) -> list[Claim]:
+    """Existing claims that look like ``text`` (for the intake form's duplicate warning).
+
+    For now: PostgreSQL full-text search, any of the words (OR), ranked by cover density and
+    kept only above a floor so one shared common word is not enough. The lead will swap in
+    claims.corroboration.similar behind this same signature.
+    """
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(text or "")))[:24]
+    if len(words) < 2:
+        return []
+    query = None
+    for word in words:
+        term = SearchQuery(word, config="english")
+        query = term if query is None else query | term
+    queryset = (
+        Claim.objects.filter(search_vector=query)
+        .exclude(status=ClaimStatus.DUPLICATE)
+        .annotate(similarity=SearchRank(F("search_vector"), query, cover_density=True, normalization=32))
+    )
+    if exclude_id:
+        queryset = queryset.exclude(pk=exclude_id)
+    candidates = list(
+        queryset.only("pk", "text", "claimant", "status", "created_at").order_by("-similarity")[:limit]
+    )
+    floor = 0.05
+    return [c for c in candidates if c.similarity >= floor]
+
+
+def claim_evidence(*, claim_id: int) -> list[Evidence]:
+    """A claim's evidence with its source, outlet and latest snapshot (id + sha256) in one query."""
+    from sources.models import Snapshot
+
+    latest = Snapshot.objects.filter(source_id=OuterRef("source_id")).order_by("-fetched_at")
+    return list(
+        Evidence.objects.filter(claim_id=claim_id)
+        .select_related("source", "source__outlet", "added_by")
         .annotate(
-            supporting_count=Count("evidence", filter=Q(evidence__stance="supports")),
-            denial_count=Count("evidence", filter=Q(evidence__stance="denies")),
+            snapshot_id=Subquery(latest.values("pk")[:1]),
+            snapshot_sha256=Subquery(latest.values("sha256")[:1]),
         )
-        .order_by("-priority", "-created_at")
+        .order_by("added_at", "pk")
+    )
+
+
+def claim_current_verdict(*, claim_id: int):
+    """The published verdict: the latest approved version, or None."""
+    from claims.models import VerdictVersion
+
+    return (
+        VerdictVersion.objects.filter(claim_id=claim_id, state="approved")
+        .select_related("rating")
+        .order_by("-number")
+        .first()
+    )
+
+
+def claim_activity(*, claim_id: int, limit: int | None = 20):
+    events = ActivityEvent.objects.filter(claim_id=claim_id).select_related("actor").order_by("-at", "-id")
+    return list(events[:limit] if limit else events)
+
+
+def claim_activity_count(*, claim_id: int) -> int:
+    return ActivityEvent.objects.filter(claim_id=claim_id).count()
+
+
+def claim_evidence_counts(*, claim_id: int) -> dict:
+    return Evidence.objects.filter(claim_id=claim_id).aggregate(
+        total=Count("pk"), denials=Count("pk", filter=Q(is_denial=True))
     )

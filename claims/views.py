@@ -1,8 +1,498 @@
-from django.shortcuts import render
+"""The claims desk: the triage queue, intake and the claim page.
 
-from claims.selectors import claim_list_for_triage
+Thin views: permission check, form, one service call, then a redirect (or, for htmx requests,
+a fragment of the same template). Every form works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from claims import selectors, services
+from claims.forms import (
+    DEFAULT_PAGE_SIZE,
+    AssignForm,
+    AttachUrlForm,
+    BulkActionForm,
+    ClaimEditForm,
+    ClaimForm,
+    DenialForm,
+    DuplicateForm,
+    ManualSourceForm,
+    MoveForm,
+    NoteForm,
+    QueueFilterForm,
+)
+from claims.models import Claim, ClaimStatus, Stance
+from claims.permissions import can_edit_claims, can_review_claims
 
 
+def editor_required(view):
+    """The desk is for editors (and reviewers, who are editors too). Others get 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not can_edit_claims(request.user):
+            raise PermissionDenied("The claims desk is for editors.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You are not allowed to do that."
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _claim_url(claim_or_id) -> str:
+    return reverse("claims:claim_detail", args=[getattr(claim_or_id, "pk", claim_or_id)])
+
+
+# --- Queue -------------------------------------------------------------------------------
+
+
+@require_GET
+@editor_required
 def claim_list(request):
-    claims = claim_list_for_triage(user=request.user)
-    return render(request, "claims/claim_list.html", {"claims": claims})
+    """The triage queue. All state (filters, sort, page) lives in the GET query string."""
+    form = QueueFilterForm(request.GET or None, user=request.user)
+    queryset = selectors.claim_queue(user=request.user, params=request.GET)
+    per_page = DEFAULT_PAGE_SIZE
+    if form.is_bound and form.is_valid():
+        per_page = form.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    for claim in rows:
+        if getattr(claim, "headline", None) is not None:
+            claim.headline_html = selectors.headline_html(claim.headline)
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {
+            "nav": "queue",
+            "form": form,
+            "page": page,
+            "claims": rows,
+            "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "query_without_page": query_without_page.urlencode(),
+            "current_url": request.get_full_path(),
+            "is_filtered": form.is_filtered,
+            "bulk_statuses": [s for s in ClaimStatus.choices if s[0] != ClaimStatus.DUPLICATE],
+            "editors": form.editor_choices,
+        },
+    )
+
+
+@require_POST
+@editor_required
+def claim_bulk(request):
+    """Apply one action to the selected claims, one claim at a time through the same services
+    as the single actions, and report what was refused and why."""
+    back = _safe_next(request, reverse("claims:claim_list"))
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{', '.join(errs)}" for errs in form.errors.values())
+        messages.error(request, f"Nothing changed: {problems or 'select at least one claim.'}")
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    action = data["action"]
+    assignee = None
+    if action == "assign":
+        assignee = _resolve_assignee(request, data.get("assignee") or "")
+        if assignee is False:
+            messages.error(request, "Nothing changed: choose someone to assign.")
+            return HttpResponseRedirect(back)
+    claims = {c.pk: c for c in Claim.objects.filter(pk__in=data["claims"]).only("pk", "text")}
+    updated, refused = 0, []
+    for claim_id in data["claims"]:
+        claim = claims.get(claim_id)
+        if claim is None:
+            refused.append(f"claim #{claim_id} does not exist")
+            continue
+        try:
+            if action == "assign":
+                services.claim_assign(actor=request.user, claim_id=claim_id, assignee=assignee)
+            elif action == "priority":
+                services.claim_set_priority(
+                    actor=request.user, claim_id=claim_id, priority=data["priority"]
+                )
+            else:
+                services.claim_change_status(
+                    actor=request.user, claim_id=claim_id, to_status=data["status"],
+                    reason=data.get("reason") or "",
+                )
+            updated += 1
+        except (ValidationError, PermissionDenied) as error:
+            refused.append(f"'{claim.text[:60]}' {_bulk_reason(error)}")
+    summary = f"{updated} updated"
+    if refused:
+        summary += f"; {len(refused)} refused: " + "; ".join(refused)
+        messages.warning(request, summary)
+    else:
+        messages.success(request, summary + ".")
+    return HttpResponseRedirect(back)
+
+
+def _bulk_reason(error) -> str:
+    text = _error_text(error)
+    # "A claim that is new cannot move to in review." reads better after the claim's name.
+    prefix = "A claim that is "
+    return text[len(prefix):].replace(" cannot", " — cannot", 1) if text.startswith(prefix) else f"— {text}"
+
+
+def _resolve_assignee(request, value: str):
+    """"me" → the user, "" → None (unassign), an id → that user; False when unknown."""
+    if value == "me":
+        return request.user
+    if value in ("", "unassigned"):
+        return None
+    User = get_user_model()
+    try:
+        return User.objects.get(pk=int(value), is_active=True)
+    except (ValueError, User.DoesNotExist):
+        return False
+
+
+# --- Intake ------------------------------------------------------------------------------
+
+
+@editor_required
+def claim_new(request):
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim, created = services.claim_create_once(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, "Claim logged.")
+            else:
+                messages.info(request, "You logged this claim a moment ago; here it is.")
+            return redirect(_claim_url(claim))
+    similar = selectors.similar_claims(text=form.data.get("text", "")) if form.is_bound else []
+    return render(
+        request, "claims/claim_new.html", {"nav": "new", "form": form, "similar": similar},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+@editor_required
+def claim_similar(request):
+    """htmx fragment for the intake form: claims that look like the text being typed."""
+    exclude = request.GET.get("exclude")
+    similar = selectors.similar_claims(
+        text=request.GET.get("text", "")[:5000],
+        exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
+    )
+    return render(request, "claims/claim_new.html#similar", {"similar": similar})
+
+
+# --- Claim page --------------------------------------------------------------------------
+
+
+def _allowed_moves(user, claim):
+    if not can_edit_claims(user):
+        return []
+    targets = services.ALLOWED_TRANSITIONS.get(claim.status, set()) - {ClaimStatus.DUPLICATE}
+    if not can_review_claims(user):
+        targets -= services.REVIEWER_ONLY_TARGETS
+    order = [s for s, _ in ClaimStatus.choices]
+    return [ClaimStatus(s) for s in sorted(targets, key=order.index)]
+
+
+def _evidence_context(claim):
+    evidence = selectors.claim_evidence(claim_id=claim.pk)
+    groups = [
+        ("supports", "Supporting", [e for e in evidence if e.stance == Stance.SUPPORTS]),
+        ("denies", "Denials and refutations", [e for e in evidence if e.stance == Stance.DENIES]),
+        ("context", "Context", [e for e in evidence if e.stance == Stance.CONTEXT]),
+    ]
+    fetching = any(e.source.fetch_status == "pending" for e in evidence)
+    return {"claim": claim, "evidence_groups": groups, "evidence_fetching": fetching,
+            "evidence_total": len(evidence)}
+
+
+def _edit_initial(claim):
+    return {
+        "text": claim.text, "claimant": claim.claimant, "claimant_kind": claim.claimant_kind,
+        "said_url": claim.said_url, "said_where": claim.said_where, "said_on": claim.said_on,
+        "priority": str(claim.priority), "tags": ", ".join(t.name for t in claim.tags.all()),
+        "revision": claim.revision,
+    }
+
+
+def _detail_context(request, claim, **overrides):
+    show_all = request.GET.get("activity") == "all"
+    context = {
+        "nav": "queue",
+        "tab": "overview",
+        "claim": claim,
+        "verdict": selectors.claim_current_verdict(claim_id=claim.pk),
+        "moves": _allowed_moves(request.user, claim),
+        "notes": claim.notes.select_related("author").order_by("-created_at"),
+        "activity": selectors.claim_activity(claim_id=claim.pk, limit=None if show_all else 20),
+        "activity_total": selectors.claim_activity_count(claim_id=claim.pk),
+        "show_all_activity": show_all,
+        "edit_form": ClaimEditForm(initial=_edit_initial(claim)),
+        "attach_form": AttachUrlForm(),
+        "manual_form": ManualSourceForm(),
+        "denial_form": DenialForm(),
+        "note_form": NoteForm(),
+        "duplicate_form": DuplicateForm(),
+        "editors": get_user_model().objects.filter(
+            is_active=True, groups__permissions__codename="change_claim"
+        ).distinct().order_by("username"),
+        **_evidence_context(claim),
+    }
+    context.update(overrides)
+    return context
+
+
+def _get_claim(pk) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related("assignee", "created_by", "duplicate_of")
+        .defer("search_vector", "duplicate_of__search_vector")
+        .prefetch_related("tags"),
+        pk=pk,
+    )
+
+
+@require_GET
+@editor_required
+def claim_detail(request, pk):
+    claim = _get_claim(pk)
+    if claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
+        messages.info(
+            request,
+            f"Claim #{claim.pk} was marked a duplicate of this one; its evidence and history are here.",
+        )
+        return redirect(_claim_url(claim.duplicate_of_id))
+    return render(request, "claims/claim_detail.html", _detail_context(request, claim))
+
+
+@require_GET
+@editor_required
+def claim_evidence(request, pk):
+    """The evidence list on its own: polled by htmx while sources are still being archived."""
+    claim = get_object_or_404(Claim, pk=pk)
+    return render(request, "claims/claim_detail.html#evidence_list", _evidence_context(claim))
+
+
+def _rerender(request, claim, status=400, **forms):
+    return render(request, "claims/claim_detail.html", _detail_context(request, claim, **forms), status=status)
+
+
+@require_POST
+@editor_required
+def claim_edit(request, pk):
+    claim = _get_claim(pk)
+    form = ClaimEditForm(request.POST)
+    if not form.is_valid():
+        return _rerender(request, claim, edit_form=form, edit_open=True)
+    fields = dict(form.cleaned_data)
+    revision = fields.pop("revision")
+    try:
+        services.claim_update(actor=request.user, claim_id=claim.pk, expected_revision=revision, **fields)
+    except services.StaleEdit as conflict:
+        current = _get_claim(pk)
+        # Keep what the editor typed, but let the next save go through against the current
+        # revision now that they have seen the other change.
+        data = request.POST.copy()
+        data["revision"] = str(current.revision)
+        return _rerender(
+            request, current, status=409, edit_form=ClaimEditForm(data), edit_open=True,
+            conflict=_error_text(conflict), conflict_current=current,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _rerender(request, claim, edit_form=form, edit_open=True)
+    messages.success(request, "Claim updated.")
+    return redirect(_claim_url(claim))
+
+
+@require_POST
+@editor_required
+def claim_move(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose where to move the claim.")
+        return redirect(_claim_url(claim))
+    try:
+        moved = services.claim_change_status(
+            actor=request.user, claim_id=claim.pk, to_status=form.cleaned_data["to"],
+            reason=form.cleaned_data.get("reason") or "",
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"Claim is now {moved.get_status_display().lower()}.")
+    return HttpResponseRedirect(_safe_next(request, _claim_url(claim)))
+
+
+@require_POST
+@editor_required
+def claim_assign(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = AssignForm(request.POST)
+    form.is_valid()
+    assignee = _resolve_assignee(request, form.cleaned_data.get("assignee") or "")
+    if assignee is False:
+        messages.error(request, "Choose someone to assign.")
+    else:
+        try:
+            services.claim_assign(actor=request.user, claim_id=claim.pk, assignee=assignee)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            who = assignee.get_username() if assignee else "nobody"
+            messages.success(request, f"Assigned to {who}.")
+    return HttpResponseRedirect(_safe_next(request, _claim_url(claim)))
+
+
+@require_POST
+@editor_required
+def claim_duplicate(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = DuplicateForm(request.POST)
+    if not form.is_valid():
+        return _rerender(request, _get_claim(pk), duplicate_form=form)
+    original_id = form.cleaned_data["original"]
+    try:
+        services.claim_mark_duplicate(actor=request.user, claim_id=claim.pk, original_id=original_id)
+    except (ValidationError, PermissionDenied) as error:
+        form.add_error("original", _error_text(error))
+        return _rerender(request, _get_claim(pk), duplicate_form=form)
+    messages.success(request, f"Claim #{claim.pk} marked a duplicate of this claim; its evidence moved here.")
+    return redirect(_claim_url(original_id))
+
+
+def _evidence_response(request, claim, form_name, form, *, created_message):
+    """After attaching evidence: a fragment for htmx, a redirect otherwise."""
+    if _is_htmx(request):
+        context = {**_evidence_context(claim), form_name: form, "form_message": created_message,
+                   "form_name": form_name}
+        return render(request, f"claims/claim_detail.html#{form_name}_result", context)
+    messages.success(request, created_message)
+    return redirect(_claim_url(claim) + "#evidence")
+
+
+def _evidence_error(request, claim, form_name, form):
+    if _is_htmx(request):
+        context = {**_evidence_context(claim), form_name: form}
+        return render(request, f"claims/claim_detail.html#{form_name}_result", context, status=200)
+    return _rerender(request, _get_claim(claim.pk), **{form_name: form})
+
+
+@require_POST
+@editor_required
+def evidence_attach(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = AttachUrlForm(request.POST)
+    if form.is_valid():
+        try:
+            evidence = services.evidence_attach_url(actor=request.user, claim_id=claim.pk, **form.cleaned_data)
+        except services.DuplicateEvidence as error:
+            form.add_error(None, _error_text(error))
+        except ValidationError as error:
+            form.add_error("url", _error_text(error))
+        else:
+            return _evidence_response(
+                request, claim, "attach_form", AttachUrlForm(),
+                created_message=f"Source attached: {evidence.source.title or evidence.source.url}",
+            )
+    return _evidence_error(request, claim, "attach_form", form)
+
+
+@require_POST
+@editor_required
+def evidence_manual(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = ManualSourceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evidence_add_manual(actor=request.user, claim_id=claim.pk, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            return _evidence_response(request, claim, "manual_form", ManualSourceForm(),
+                                      created_message="Source added.")
+    return _evidence_error(request, claim, "manual_form", form)
+
+
+@require_POST
+@editor_required
+def denial_record(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = DenialForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "actor": request.user, "claim_id": claim.pk, "stance": Stance.DENIES,
+            "speaker": data["speaker"], "speaker_is_party": True, "quote": data["quote"],
+            "note": data["note"], "stated_on": data["stated_on"], "stated_where": data["stated_where"],
+        }
+        try:
+            if data.get("url"):
+                services.evidence_attach_url(url=data["url"], **common)
+            else:
+                services.evidence_add_manual(
+                    kind=data.get("kind") or "official_statement", title=data["title"],
+                    outlet_name=data.get("outlet_name") or "", published_on=data["stated_on"], **common,
+                )
+        except ValidationError as error:
+            form.add_error(None, _error_text(error))
+        else:
+            return _evidence_response(request, claim, "denial_form", DenialForm(),
+                                      created_message=f"Denial by {data['speaker']} recorded.")
+    return _evidence_error(request, claim, "denial_form", form)
+
+
+@require_POST
+@editor_required
+def note_create(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(actor=request.user, claim_id=claim.pk, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", _error_text(error))
+        else:
+            messages.success(request, "Note added.")
+            return redirect(_claim_url(claim) + "#notes")
+    return _rerender(request, _get_claim(pk), note_form=form)
+
+
+def queue_url(**params) -> str:
+    """A link to the queue with these filters (used by other pages' "see all" links)."""
+    return reverse("claims:claim_list") + ("?" + urlencode(params, doseq=True) if params else "")
