@@ -10,7 +10,7 @@ OPEN = "('new', 'triaged', 'researching', 'in_review')"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0004_roles_for_verdicts_and_coverage")]
+    dependencies = [("claims", "0005_default_rating_scale")]
 
     operations = [
         migrations.RunSQL(
