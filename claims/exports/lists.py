@@ -6,21 +6,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from itertools import islice
 
-from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from claims.models import (
     Claim,
-    ClaimStatus,
     CoverageSuggestion,
     Evidence,
-    Priority,
     Tag,
     VerdictState,
     VerdictVersion,
 )
+from claims.selectors import claim_queue
 from sources.models import Snapshot
 
 # Rows fetched per round trip from the server-side cursor (and per prefetch batch): big
@@ -28,40 +26,14 @@ from sources.models import Snapshot
 EXPORT_CHUNK_SIZE = 500
 
 
-class MinimalQueueFilterForm(forms.Form):
-    """Stand-in for the desk's QueueFilterForm until claims.selectors.claim_queue lands."""
-
-    status = forms.MultipleChoiceField(choices=ClaimStatus.choices, required=False)
-    priority = forms.TypedMultipleChoiceField(
-        choices=Priority.choices, coerce=int, required=False
-    )
-
-
-class ExportFilterError(ValueError):
-    pass
-
-
-def minimal_claim_queue(*, user, params) -> QuerySet:
-    form = MinimalQueueFilterForm(params)
-    if not form.is_valid():
-        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
-        raise ExportFilterError(f"These filters cannot be used: {problems}")
-    claims = Claim.objects.order_by("-priority", "-created_at")
-    if form.cleaned_data["status"]:
-        claims = claims.filter(status__in=form.cleaned_data["status"])
-    if form.cleaned_data["priority"]:
-        claims = claims.filter(priority__in=form.cleaned_data["priority"])
-    return claims
-
-
-# The triage queue's own filters. Switch to the desk's selector with this one line:
-# from claims.selectors import claim_queue
-claim_queue = minimal_claim_queue
-
-
 def export_claims_for(*, user, params) -> QuerySet:
-    """The triage queue as the user sees it with these GET params, ready for export."""
-    return claim_queue(user=user, params=params)
+    """The triage queue as the user sees it with these GET params (the desk's own filters,
+    sort and open-claims default), ready for export."""
+    # Without the queue page's tag prefetch: prefetched rows reference each other, and only
+    # the cyclic garbage collector frees them, so a streamed export would grow with its size.
+    # Tags come from a subquery in with_export_columns instead.
+    return claim_queue(user=user, params=params).prefetch_related(None)
+
 
 
 def _count_evidence(stance: str):

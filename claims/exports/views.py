@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from claims.exports.lists import (
-    ExportFilterError,
     export_claims_for,
     in_chunks,
     in_chunks_with_details,
@@ -56,10 +55,7 @@ def _export_filename(extension: str) -> str:
 
 @require_GET
 def export_claims_csv(request):
-    try:
-        claims = with_export_columns(_export_claims(request))
-    except ExportFilterError as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    claims = with_export_columns(_export_claims(request))
     response = StreamingHttpResponse(
         csv_stream(in_chunks(claims)), content_type="text/csv; charset=utf-8"
     )
@@ -68,10 +64,7 @@ def export_claims_csv(request):
 
 @require_GET
 def export_claims_json(request):
-    try:
-        claims = _export_claims(request)
-    except ExportFilterError as error:
-        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    claims = _export_claims(request)
     documents = (claim_document(claim) for claim in in_chunks_with_details(claims))
     response = StreamingHttpResponse(
         json_array_stream(documents), content_type="application/json; charset=utf-8"
