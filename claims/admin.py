@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from claims.models import ActivityEvent, Claim, Evidence, Note, Tag
+from claims.models import (
+    ActivityEvent,
+    Claim,
+    CoverageSuggestion,
+    Evidence,
+    GatherRun,
+    Note,
+    Tag,
+)
 
 
 @admin.register(Tag)
@@ -65,6 +73,36 @@ class ActivityEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+
+@admin.register(CoverageSuggestion)
+class CoverageSuggestionAdmin(admin.ModelAdmin):
+    """Accepting and dismissing happen on the Coverage tab (they log and archive)."""
+
+    list_display = ["claim", "document", "stance", "stance_confidence", "relevance", "status"]
+    list_filter = ["status", "stance"]
+    search_fields = ["claim__text", "document__title", "document__canonical_url"]
+    list_select_related = ["claim", "document"]
+    readonly_fields = ["claim", "document", "relevance", "stance", "stance_confidence",
+                       "status", "evidence", "decided_by", "decided_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(GatherRun)
+class GatherRunAdmin(admin.ModelAdmin):
+    list_display = ["claim", "status", "step", "documents_checked", "suggestions_added", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["claim__text", "error"]
+    readonly_fields = [f.name for f in GatherRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sources.models import LinkCheck, Outlet, Snapshot, Source
+from sources.models import Document, Feed, FeedPoll, LinkCheck, Outlet, Snapshot, Source
 
 
 @admin.register(Outlet)
@@ -52,3 +52,40 @@ class LinkCheckAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "outlet", "interval_minutes", "is_active",
+                    "last_success_at", "consecutive_failures", "next_poll_at"]
+    list_filter = ["kind", "is_active", "outlet"]
+    search_fields = ["title", "url", "query"]
+    autocomplete_fields = ["outlet"]
+    readonly_fields = ["etag", "last_modified", "last_polled_at", "last_success_at",
+                       "last_error", "last_error_at", "consecutive_failures", "created_at"]
+
+
+@admin.register(FeedPoll)
+class FeedPollAdmin(admin.ModelAdmin):
+    """The poll history is a record of what happened: read-only."""
+
+    list_display = ["feed", "status", "started_at", "finished_at", "items_seen", "items_new"]
+    list_filter = ["status", "feed"]
+    search_fields = ["feed__title", "feed__url", "error"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "outlet", "language", "published_at", "fingerprint", "feed"]
+    list_filter = ["language", "outlet", "feed"]
+    search_fields = ["title", "canonical_url", "summary", "fingerprint"]
+    autocomplete_fields = ["outlet"]
+    exclude = ["search_vector"]
+    date_hierarchy = "created_at"

@@ -48,3 +48,18 @@ def test_celery_is_json_only_with_time_limits_and_late_acks():
     assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
+
+
+def test_every_model_is_in_the_admin_with_search():
+    from django.apps import apps
+    from django.contrib import admin
+
+    missing, unsearchable = [], []
+    for label in ("claims", "sources"):
+        for model in apps.get_app_config(label).get_models():
+            model_admin = admin.site._registry.get(model)
+            if model_admin is None:
+                missing.append(model.__name__)
+            elif not model_admin.search_fields:
+                unsearchable.append(model.__name__)
+    assert missing == [] and unsearchable == []
