@@ -98,6 +98,7 @@ def suggestion_accept(*, actor, suggestion_id: int) -> CoverageSuggestion:
         Source.objects.filter(pk=source.pk, title="").update(title=document.title[:500])
     if source.outlet_id is None and document.outlet_id:
         Source.objects.filter(pk=source.pk, outlet__isnull=True).update(outlet_id=document.outlet_id)
+    source.refresh_from_db()
     stance = EVIDENCE_STANCE[suggestion.stance]
     try:
         evidence = evidence_add(
