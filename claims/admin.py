@@ -66,3 +66,6 @@ class ActivityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+import claims.reviewing.admin  # noqa: E402,F401  (registers ratings, verdicts, reviews, notifications)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sources.models import Outlet, Snapshot, Source
+from sources.models import LinkCheck, Outlet, Snapshot, Source
 
 
 @admin.register(Outlet)
@@ -28,6 +28,24 @@ class SnapshotAdmin(admin.ModelAdmin):
     search_fields = ["final_url", "requested_url", "sha256"]
     exclude = ["raw_gzip"]
     readonly_fields = [f.name for f in Snapshot._meta.fields if f.name != "raw_gzip"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """A history of link checks: written by the checker only."""
+
+    list_display = ["source", "outcome", "http_status", "checked_at"]
+    list_filter = ["outcome"]
+    search_fields = ["source__url", "source__title"]
+    date_hierarchy = "checked_at"
+    list_select_related = ["source"]
+    readonly_fields = [f.name for f in LinkCheck._meta.fields]
 
     def has_add_permission(self, request):
         return False

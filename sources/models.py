@@ -263,3 +263,42 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.canonical_url
+
+
+class LinkCheckOutcome(models.TextChoices):
+    OK = "ok", "Unchanged"
+    CHANGED = "changed", "Changed since cited"
+    GONE = "gone", "Gone"
+    ERROR = "error", "Could not check"
+
+
+class LinkCheck(models.Model):
+    """One re-fetch of a cited source: did the page vanish or change since it was cited?"""
+
+    Outcome = LinkCheckOutcome
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="link_checks")
+    outcome = models.CharField(max_length=10, choices=LinkCheckOutcome.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    old_text_hash = models.CharField(
+        max_length=64, blank=True, help_text="Text hash of the first snapshot (what was cited)"
+    )
+    new_text_hash = models.CharField(max_length=64, blank=True, help_text="Text hash found now")
+    error = models.TextField(blank=True)
+    snapshot = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="link_checks",
+        help_text="The new snapshot archived by this check (changed pages)",
+    )
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        indexes = [models.Index(fields=["source", "-checked_at"], name="linkcheck_source_checked")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=LinkCheckOutcome.values), name="linkcheck_outcome_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Check of {self.source} at {self.checked_at:%Y-%m-%d %H:%M}: {self.outcome}"

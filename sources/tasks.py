@@ -1,1 +1,135 @@
-"""Celery tasks. Tasks take ids, reload rows and call a service."""
+"""Celery tasks for archiving and link checks. Tasks take ids, reload rows and call a service.
+
+* ``source_archive(source_id)`` — archive a source (once; a second run is a no-op).
+* ``source_link_check(source_id)`` — re-fetch a cited source and record ok/changed/gone.
+* ``links_check_due()`` — beat, every 15 minutes: enqueue link checks for a bounded batch.
+
+Only transient fetch errors (``FetchError.transient``) are retried, with exponential
+backoff and jitter, at most ``MAX_RETRIES`` times; then the source is marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import timedelta
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sources import services
+from sources.fetching import FetchError
+from sources.models import Source
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 3
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 15 * 60
+SOFT_TIME_LIMIT = 90  # the fetcher's own total deadline is 30 s; extraction can be slow
+HARD_TIME_LIMIT = 120
+
+
+def backoff_seconds(retries: int) -> float:
+    """30 s, 60 s, 120 s... capped, times a random 0.5-1.5 so retries don't stampede."""
+    delay = min(BACKOFF_BASE_SECONDS * (2**retries), BACKOFF_CAP_SECONDS)
+    return delay * random.uniform(0.5, 1.5)
+
+
+def _retry_delay(task, exc: FetchError) -> float:
+    delay = backoff_seconds(task.request.retries)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:  # honour the server's Retry-After when it asks for longer
+        delay = max(delay, min(float(retry_after), BACKOFF_CAP_SECONDS))
+    return delay
+
+
+@shared_task(
+    bind=True,
+    name="sources.tasks.source_archive",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=HARD_TIME_LIMIT,
+)
+def source_archive(self, source_id: int, force: bool = False) -> int | None:
+    """Archive one source. Returns the new snapshot's id, or None if nothing was archived.
+
+    Without ``force`` an archived source is left alone, so running it twice makes one snapshot.
+    """
+    source = Source.objects.filter(pk=source_id).only("fetch_status").first()
+    if source is None or (source.fetch_status == Source.FetchStatus.FETCHED and not force):
+        return None
+    final_attempt = self.request.retries >= MAX_RETRIES
+    try:
+        snapshot = services.source_archive(
+            source_id=source_id, force=force, final_attempt=final_attempt
+        )
+    except FetchError as exc:  # transient, and retries are left
+        raise self.retry(exc=exc, countdown=_retry_delay(self, exc)) from exc
+    except SoftTimeLimitExceeded:
+        services.source_mark_failed(
+            source_id=source_id,
+            message=f"Archiving took longer than {SOFT_TIME_LIMIT} seconds and was stopped.",
+        )
+        return None
+    return snapshot.pk if snapshot is not None else None
+
+
+@shared_task(
+    bind=True,
+    name="sources.tasks.source_link_check",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=HARD_TIME_LIMIT,
+)
+def source_link_check(self, source_id: int, force: bool = False) -> str | None:
+    """Check one cited link. Skips a source checked within the interval unless ``force``."""
+    source = Source.objects.filter(pk=source_id).only("link_checked_at").first()
+    if source is None:
+        return None
+    if not force and source.link_checked_at and source.link_checked_at > _due_before():
+        return None  # already checked recently (e.g. a duplicate enqueue)
+    final_attempt = self.request.retries >= MAX_RETRIES
+    try:
+        check = services.source_link_check(source_id=source_id, final_attempt=final_attempt)
+    except FetchError as exc:
+        raise self.retry(exc=exc, countdown=_retry_delay(self, exc)) from exc
+    except SoftTimeLimitExceeded:
+        logger.warning("link check of source %s hit the time limit", source_id)
+        return None
+    return check.outcome if check is not None else None
+
+
+def _due_before():
+    hours = float(getattr(settings, "LINK_CHECK_INTERVAL_HOURS", 24))
+    return timezone.now() - timedelta(hours=hours)
+
+
+def cited_sources_due(limit: int):
+    """Cited sources with a URL whose last link check is older than the interval (or never)."""
+    # The subquery avoids one row per evidence (a source cited by many claims appears once).
+    cited = Source.objects.filter(evidence__isnull=False).values("pk")
+    return (
+        Source.objects.filter(pk__in=cited)
+        .exclude(url="")
+        .filter(Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=_due_before()))
+        .order_by(F("link_checked_at").asc(nulls_first=True), "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@shared_task(name="sources.tasks.links_check_due", acks_late=True, soft_time_limit=60, time_limit=90)
+def links_check_due() -> int:
+    """Beat: enqueue link checks for a bounded batch of due cited sources."""
+    batch = int(getattr(settings, "LINK_CHECK_BATCH_SIZE", 50))
+    source_ids = list(cited_sources_due(batch))
+    for source_id in source_ids:
+        source_link_check.delay(source_id)
+    return len(source_ids)

@@ -34,10 +34,12 @@ def _children_commands(python: str) -> dict[str, list[str]]:
 
 
 def _stop(children: dict[str, subprocess.Popen], grace: float = 8.0) -> None:
+    # SIGTERM to each child's main process lets Celery shut its pool down warmly;
+    # whatever is left of a process group after the grace period is killed.
     for proc in children.values():
         if proc.poll() is None:
             try:
-                os.killpg(proc.pid, signal.SIGTERM)
+                os.kill(proc.pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
     deadline = time.monotonic() + grace
@@ -46,11 +48,12 @@ def _stop(children: dict[str, subprocess.Popen], grace: float = 8.0) -> None:
         try:
             proc.wait(timeout=remaining)
         except subprocess.TimeoutExpired:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # stragglers in the group, if any
+        except ProcessLookupError:
+            pass
+        proc.wait()
 
 
 def main() -> int:
@@ -92,7 +95,10 @@ def main() -> int:
             time.sleep(0.5)
     finally:
         _stop(children)
-        print("Stopped web, worker and beat.", flush=True)
+        from workbench.embedded_db import embedded_server_release
+
+        embedded_server_release()
+        print("Stopped web, worker and beat (and the embedded database, if it was ours).", flush=True)
     return 0
 
 

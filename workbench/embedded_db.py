@@ -40,3 +40,27 @@ def embedded_database_settings(data_dir: Path) -> dict:
         "HOST": str(info.socket_dir) if info.socket_dir else (info.hostname or "127.0.0.1"),
         "PORT": "" if info.socket_dir else str(info.port or ""),
     }
+
+
+def _prune_dead_handles(server) -> None:
+    """Forget processes that died without running their exit hooks (SIGTERM, SIGKILL),
+    so that they do not keep the shared server alive forever."""
+    import psutil
+
+    handles = server.global_process_id_list
+    for pid in handles.get():
+        if pid != os.getpid() and not psutil.pid_exists(pid):
+            handles.get_and_remove(pid)
+
+
+def embedded_server_release() -> None:
+    """Release this process's handle; the server stops if no live process still uses it.
+
+    ``make run`` calls this after stopping its children, so Ctrl-C leaves no PostgreSQL
+    behind (children stopped by a signal never run pgserver's exit hook themselves).
+    """
+    if _server is None:
+        return
+    with _server._lock:
+        _prune_dead_handles(_server)
+    _server.cleanup()

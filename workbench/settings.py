@@ -196,6 +196,11 @@ FETCH_TOTAL_TIMEOUT = float(os.environ.get("FETCH_TOTAL_TIMEOUT", "30"))
 FETCH_USER_AGENT = os.environ.get(
     "FETCH_USER_AGENT", "FactDesk/0.1 (+https://example.org/factdesk; newsroom archiver)"
 )
+# Fetch each new feed item's page for its main text (slower; off by default).
+FEED_FETCH_FULL_TEXT = env_bool("FEED_FETCH_FULL_TEXT", False)
+# Cited links are re-checked for rot or silent edits this often, a batch at a time.
+LINK_CHECK_INTERVAL_HOURS = env_int("LINK_CHECK_INTERVAL_HOURS", 24)
+LINK_CHECK_BATCH_SIZE = env_int("LINK_CHECK_BATCH_SIZE", 50)
 GDELT_API_URL = os.environ.get("GDELT_API_URL", "https://api.gdeltproject.org/api/v2/doc/doc")
 FACTCHECK_API_URL = os.environ.get(
     "FACTCHECK_API_URL", "https://factchecktools.googleapis.com/v1alpha1/claims:search"

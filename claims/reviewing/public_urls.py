@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from claims.reviewing import public_views
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public_views.fact_check_list, name="list"),
+    path("claimreview.json", public_views.claimreview_feed, name="feed"),
+    path("<slug:slug>/", public_views.fact_check_detail, name="detail"),
+    path("<slug:slug>/claimreview.json", public_views.fact_check_claimreview, name="claimreview"),
+]

@@ -188,6 +188,11 @@ def parse_feed(result: FetchResult, *, max_items: int = DEFAULT_MAX_ITEMS) -> Co
                 author = ", ".join(a.get("name", "") for a in entry["authors"] if a.get("name"))
             summary = _plain(entry.get("summary")) or content[:MAX_SUMMARY_CHARS]
             source = entry.get("source") or {}
+            # Aggregators (Google News and the like) link through their own domain and name
+            # the real publisher in <source url="...">: credit the publisher, not the aggregator.
+            source_href = (source.get("href") or "").strip()
+            outlet_domain = registrable_domain(source_href) if source_href.startswith(
+                ("http://", "https://")) else ""
             item = FeedItem(
                 url=link,
                 title=title,
@@ -196,7 +201,7 @@ def parse_feed(result: FetchResult, *, max_items: int = DEFAULT_MAX_ITEMS) -> Co
                 author=_plain(author, 300),
                 language=language or feed_language,
                 outlet_name=_plain(source.get("title"), 300) or out.feed_title,
-                outlet_domain=registrable_domain(link),
+                outlet_domain=outlet_domain or registrable_domain(link),
                 guid=guid or link,
                 image_url=_image(entry),
                 extra={"content": content} if content else {},

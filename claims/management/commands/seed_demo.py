@@ -13,6 +13,8 @@ from django.db import transaction
 from claims import demo_data, services
 from claims.models import Claim, ClaimStatus
 from claims.permissions import ADMIN_GROUP, EDITOR_GROUP, REVIEWER_GROUP
+from claims.reviewing.demo import seed_verdicts
+from claims.roles import ensure_roles
 from sources.models import Outlet, Source
 
 DEMO_USERS = [
@@ -60,10 +62,13 @@ class Command(BaseCommand):
             )
         password, generated = demo_password()
         with transaction.atomic():
+            ensure_roles()
             users = self._users(password)
             outlets = self._outlets()
             sources = self._sources(outlets)
             created = self._claims(users, sources)
+            seed_verdicts(users)
+        self._demo_feed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo newsroom ready: {created} new claims, "
                                f"{Claim.objects.count()} in all.")
@@ -157,3 +162,19 @@ class Command(BaseCommand):
             for step in WALK.get(spec["status"], []):
                 step(actor=editor, claim_id=claim.pk)
         return created
+
+    # --- The demo feed (feeds engineer) ---------------------------------------------
+    def _demo_feed(self):
+        """Register the local demo feed, store its items now, and match the new ones."""
+        from sources.demo_feed import seed_demo_feed
+
+        feed, new_ids = seed_demo_feed()
+        self.stdout.write(f"Demo feed {feed.url}: {len(new_ids)} new document(s).")
+        if not new_ids:
+            return
+        try:
+            from claims.corroboration.matching import documents_match
+        except ImportError:
+            self.stdout.write("Coverage matching is not available yet; demo documents not matched.")
+            return
+        documents_match(document_ids=new_ids)

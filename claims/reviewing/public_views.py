@@ -1,0 +1,120 @@
+"""Public fact-check pages and their ClaimReview markup. No login; only published claims."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from claims.models import Stance
+from claims.reviewing import claimreview, selectors
+from claims.reviewing.markdown import render_markdown
+
+PAGE_SIZE = 20
+FEED_PAGE_SIZE = 50
+
+
+def _published_or_404(slug: str):
+    claim = selectors.public_claim_by_slug(slug)
+    if claim is None or not claim.approved_versions:
+        raise Http404("No published fact-check here.")
+    return claim, claim.approved_versions[0]
+
+
+@login_not_required
+@require_GET
+def fact_check_list(request):
+    claims = selectors.with_public_verdicts(selectors.published_claims())
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    for claim in page:
+        claim.verdict = claim.approved_versions[0] if claim.approved_versions else None
+        if claim.verdict:
+            claim.verdict.rating.ink = selectors.ink_for(claim.verdict.rating.colour)
+    return render(request, "public/list.html", {"page": page, "nav": "public"})
+
+
+def _snapshots_by_source(source_ids) -> dict:
+    """The latest snapshot of each cited source (one query)."""
+    from sources.models import Snapshot
+
+    latest = {}
+    for snapshot in (
+        Snapshot.objects.filter(source_id__in=source_ids)
+        .only("id", "source_id", "sha256", "fetched_at", "final_url")
+        .order_by("source_id", "-fetched_at")
+    ):
+        latest.setdefault(snapshot.source_id, snapshot)
+    return latest
+
+
+@login_not_required
+@require_GET
+def fact_check_detail(request, slug: str):
+    claim, version = _published_or_404(slug)
+    cited = list(version.cited_evidence.all())
+    snapshots = _snapshots_by_source({e.source_id for e in cited})
+    for evidence in cited:
+        evidence.latest_snapshot = snapshots.get(evidence.source_id)
+    version.rating.ink = selectors.ink_for(version.rating.colour)
+    data = claimreview.claimreview_for(claim)
+    return render(
+        request,
+        "public/detail.html",
+        {
+            "nav": "public",
+            "claim": claim,
+            "version": version,
+            "summary": render_markdown(version.summary_md),
+            "cited": [e for e in cited if e.stance != Stance.DENIES],
+            "denials": [e for e in cited if e.stance == Stance.DENIES],
+            "corrections": selectors.corrections_for(claim),
+            "claimreview_json": claimreview.json_for_script(data),
+            "public_url": claimreview.public_url(claim),
+        },
+    )
+
+
+def _json(data, status=200) -> JsonResponse:
+    return JsonResponse(
+        data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2},
+        content_type="application/ld+json; charset=utf-8",
+    )
+
+
+@login_not_required
+@require_GET
+def fact_check_claimreview(request, slug: str):
+    claim, _ = _published_or_404(slug)
+    return _json(claimreview.claimreview_for(claim))
+
+
+@login_not_required
+@require_GET
+def claimreview_feed(request):
+    """Every published ClaimReview, newest first, ``?page=N`` with next/previous links."""
+    claims = selectors.with_public_verdicts(selectors.published_claims())
+    paginator = Paginator(claims, FEED_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    bounds = selectors.rating_scale_bounds()
+    base = request.build_absolute_uri(reverse("public:feed"))
+
+    def link(number):
+        return f"{base}?page={number}"
+
+    return _json(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "results": [
+                review
+                for review in (claimreview.claimreview_for(c, bounds=bounds) for c in page)
+                if review is not None
+            ],
+        }
+    )

@@ -1,0 +1,236 @@
+"""Shared reads for verdicts, reviews, notifications and the public fact-checks."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, QuerySet
+
+from claims.models import (
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Notification,
+    Rating,
+    Review,
+    VerdictState,
+    VerdictVersion,
+)
+
+# --- Ratings --------------------------------------------------------------------------
+
+
+def ratings_for_new_drafts() -> QuerySet[Rating]:
+    return Rating.objects.filter(is_retired=False).order_by("order", "label")
+
+
+def rating_scale_bounds() -> tuple[int, int]:
+    """(worstRating, bestRating) over the whole scale, retired ratings included, because a
+    published verdict may still carry a rating that has since been retired."""
+    bounds = Rating.objects.aggregate(worst=Min("rating_value"), best=Max("rating_value"))
+    return (bounds["worst"] or 1, bounds["best"] or 5)
+
+
+# --- Verdict versions -----------------------------------------------------------------
+
+
+def versions_for_claim(claim: Claim) -> QuerySet[VerdictVersion]:
+    return (
+        VerdictVersion.objects.filter(claim=claim)
+        .select_related("rating", "author", "reviewed_by")
+        .prefetch_related(
+            Prefetch("cited_evidence", queryset=Evidence.objects.select_related("source")),
+            Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+        )
+        .order_by("-number")
+    )
+
+
+def latest_version(claim: Claim) -> VerdictVersion | None:
+    return VerdictVersion.objects.filter(claim=claim).order_by("-number").first()
+
+
+def current_draft(claim: Claim) -> VerdictVersion | None:
+    latest = latest_version(claim)
+    return latest if latest and latest.state == VerdictState.DRAFT else None
+
+
+def pending_version(claim: Claim) -> VerdictVersion | None:
+    """The version awaiting review, if any (at most one at a time)."""
+    return (
+        VerdictVersion.objects.filter(claim=claim, state=VerdictState.SUBMITTED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def approved_version(claim: Claim) -> VerdictVersion | None:
+    """The verdict the public sees: the latest approved version."""
+    return (
+        VerdictVersion.objects.filter(claim=claim, state=VerdictState.APPROVED)
+        .select_related("rating")
+        .order_by("-number")
+        .first()
+    )
+
+
+def previous_version(version: VerdictVersion) -> VerdictVersion | None:
+    return (
+        VerdictVersion.objects.filter(claim_id=version.claim_id, number__lt=version.number)
+        .exclude(state=VerdictState.DRAFT)
+        .select_related("rating")
+        .prefetch_related("cited_evidence__source")
+        .order_by("-number")
+        .first()
+    )
+
+
+def awaiting_review_for(user) -> QuerySet[VerdictVersion]:
+    """Submitted versions this user may review: everything submitted they did not write."""
+    return (
+        VerdictVersion.objects.filter(state=VerdictState.SUBMITTED)
+        .exclude(author=user)
+        .select_related("claim", "rating", "author")
+        .order_by("submitted_at")
+    )
+
+
+def corrections_for(claim: Claim) -> list[VerdictVersion]:
+    """Approved versions that corrected an earlier published verdict, oldest first."""
+    return list(
+        VerdictVersion.objects.filter(
+            claim=claim, state__in=[VerdictState.APPROVED, VerdictState.SUPERSEDED]
+        )
+        .exclude(correction_note="")
+        .filter(published_at__isnull=False)
+        .order_by("published_at")
+    )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """Unread first, newest first."""
+    return Notification.objects.filter(recipient=user).order_by(
+        F("read_at").desc(nulls_first=True), "-created_at"
+    )
+
+
+# --- Diff between versions ------------------------------------------------------------
+
+
+@dataclass
+class FieldDiff:
+    field: str
+    lines: list[tuple[str, str]]  # (kind: "added" | "removed" | "same", text) — text is escaped by the template
+
+    @property
+    def changed(self) -> bool:
+        return any(kind != "same" for kind, _ in self.lines)
+
+
+def _citations_text(version: VerdictVersion) -> str:
+    cited = sorted(version.cited_evidence.all(), key=lambda e: e.pk)
+    return "\n".join(f"[{e.get_stance_display()}] {e.speaker or '—'}: {e.source}" for e in cited)
+
+
+def _fields(version: VerdictVersion | None) -> dict[str, str]:
+    if version is None:
+        return {"Rating": "", "Headline": "", "Summary": "", "Reasoning": "", "Citations": "",
+                "Denial waiver": "", "Correction note": ""}
+    return {
+        "Rating": version.rating.label,
+        "Headline": version.headline,
+        "Summary": version.summary_md,
+        "Reasoning": version.reasoning,
+        "Citations": _citations_text(version),
+        "Denial waiver": version.denial_waiver_reason,
+        "Correction note": version.correction_note,
+    }
+
+
+def verdict_diff(old: VerdictVersion | None, new: VerdictVersion) -> list[FieldDiff]:
+    """Line diff (difflib) of each field from ``old`` to ``new``; unchanged fields are omitted."""
+    before, after = _fields(old), _fields(new)
+    diffs = []
+    for field, new_text in after.items():
+        lines = []
+        for line in difflib.ndiff(before[field].splitlines(), new_text.splitlines()):
+            code, text = line[:2], line[2:]
+            if code == "+ ":
+                lines.append(("added", text))
+            elif code == "- ":
+                lines.append(("removed", text))
+            elif code == "  ":
+                lines.append(("same", text))
+        diff = FieldDiff(field, lines)
+        if diff.changed:
+            diffs.append(diff)
+    return diffs
+
+
+# --- Public fact-checks ---------------------------------------------------------------
+
+
+def published_claims() -> QuerySet[Claim]:
+    """Claims the public may see: published, with a slug and an approved verdict."""
+    return (
+        Claim.objects.filter(status=ClaimStatus.PUBLISHED, slug__isnull=False)
+        .filter(
+            Exists(
+                VerdictVersion.objects.filter(claim=OuterRef("pk"), state=VerdictState.APPROVED)
+            )
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+def with_public_verdicts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Prefetch each claim's approved version (as ``approved_versions``) with its rating and
+    cited evidence, so lists and feeds run a fixed number of queries."""
+    return claims.prefetch_related(
+        Prefetch(
+            "verdict_versions",
+            queryset=VerdictVersion.objects.filter(state=VerdictState.APPROVED)
+            .select_related("rating")
+            .prefetch_related(
+                Prefetch(
+                    "cited_evidence",
+                    queryset=Evidence.objects.select_related("source__outlet").order_by("added_at"),
+                )
+            )
+            .order_by("-number"),
+            to_attr="approved_versions",
+        )
+    )
+
+
+def public_claim_by_slug(slug: str) -> Claim | None:
+    return with_public_verdicts(published_claims().filter(slug=slug)).first()
+
+
+# --- Rating colours -------------------------------------------------------------------
+
+DARK_INK = "#1c2430"
+LIGHT_INK = "#ffffff"
+
+
+def _luminance(hex_colour: str) -> float:
+    hex_colour = hex_colour.lstrip("#")
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def ink_for(background: str) -> str:
+    """White or dark text, whichever contrasts more with the rating's colour (the Admin may
+    pick any colour; this keeps the label readable, AA where the colour allows it)."""
+    try:
+        light, dark = contrast_ratio(background, LIGHT_INK), contrast_ratio(background, DARK_INK)
+    except (ValueError, IndexError):
+        return DARK_INK
+    return LIGHT_INK if light >= dark else DARK_INK

@@ -1,0 +1,209 @@
+"""The article store: feed items become Documents, deduplicated, fingerprinted and indexed.
+
+``documents_upsert`` is safe under concurrency: one ``INSERT ... ON CONFLICT`` keyed on the
+canonical URL, so two polls racing over the same items (or a re-delivered task) never
+create duplicates, and ``RETURNING (xmax = 0)`` tells exactly which rows are new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from sources.connectors.base import FeedItem
+from sources.models import Document, Feed, Outlet
+
+__all__ = [
+    "FINGERPRINT_WORDS",
+    "UpsertResult",
+    "document_fingerprint",
+    "documents_index",
+    "documents_upsert",
+    "documents_with_group_size",
+    "outlets_for_domains",
+    "plain_text",
+]
+
+# Enough words to tell two wire stories apart, few enough that outlets' edits at the end of
+# a lede (a trailing "Read more", a local sentence) don't split one story into two groups.
+FINGERPRINT_WORDS = 40
+MAX_URL_CHARS = 2000
+_NOT_WORD = re.compile(r"[^\w\s]+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+# Datelines and wire credits that syndicating outlets add or drop: "(Reuters) -", "WASHINGTON (AP) —"
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Z .,'-]{1,40})?\s*\((?:[A-Za-z .]{2,30})\)\s*[-—–:]\s*")
+_BATCH = 500
+
+
+def plain_text(value: str | None, limit: int | None = None) -> str:
+    """Summaries are stored as plain text: tags stripped, entities decoded, spaces folded."""
+    if not value:
+        return ""
+    text = _SPACE.sub(" ", html.unescape(strip_tags(value))).strip()
+    return text[:limit] if limit else text
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _NOT_WORD.sub(" ", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def document_fingerprint(title: str, body: str) -> str:
+    """Same wire story, any outlet -> same fingerprint.
+
+    SHA-256 of the folded title plus the first ``FINGERPRINT_WORDS`` folded words of the
+    summary (or text). Folding lowercases, drops punctuation and datelines like
+    "(Reuters) -", and collapses whitespace, so outlets' cosmetic edits don't matter.
+    """
+    title_part = _fold(title or "")
+    body_words = _fold(_DATELINE.sub("", body or "")).split()[:FINGERPRINT_WORDS]
+    if not title_part and not body_words:
+        return ""
+    material = title_part + "\n" + " ".join(body_words)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class UpsertResult:
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    seen: int = 0  # distinct usable items in the batch
+    problems: list[str] = field(default_factory=list)
+
+
+def outlets_for_domains(names_by_domain: dict[str, str]) -> dict[str, Outlet]:
+    """get_or_create one Outlet per registrable domain, race-safe (the domain is unique)."""
+    domains = [d for d in names_by_domain if d]
+    if not domains:
+        return {}
+    existing = {o.domain: o for o in Outlet.objects.filter(domain__in=domains)}
+    missing = [
+        Outlet(domain=d, name=(names_by_domain[d] or d)[:200]) for d in domains if d not in existing
+    ]
+    if missing:
+        # A concurrent poll may create the same outlet: ignore the conflict, then re-read.
+        Outlet.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {o.domain: o for o in Outlet.objects.filter(domain__in=domains)}
+    return existing
+
+
+_UPSERT_COLUMNS = (
+    "canonical_url", "title", "summary", "text", "author", "published_at", "language",
+    "outlet_id", "feed_id", "fingerprint", "created_at",
+)
+
+
+def _row_for(item: FeedItem, canonical_url: str, outlet_id, feed_id, now) -> tuple:
+    title = plain_text(item.title, 1000)
+    summary = plain_text(item.summary)
+    # RSS content:encoded is the article body when the feed carries it.
+    text = plain_text((item.extra or {}).get("content") or "")
+    return (
+        canonical_url, title, summary, text, plain_text(item.author, 300), item.published_at,
+        (item.language or "")[:16], outlet_id, feed_id,
+        document_fingerprint(title, summary or text), now,
+    )
+
+
+def documents_upsert(*, items: Iterable[FeedItem], feed: Feed | None = None) -> UpsertResult:
+    """Store items as Documents keyed by canonical URL; returns which ids are new.
+
+    Existing documents keep their first feed and creation time; their title, summary and
+    date are refreshed when the outlet changed them (then re-fingerprinted and re-indexed).
+    Run inside the caller's transaction when there is one, so the index update commits
+    with the rows.
+    """
+    result = UpsertResult()
+    by_url: dict[str, FeedItem] = {}
+    for item in items:
+        try:
+            canonical = item.normalised_url
+        except Exception:  # noqa: BLE001 - one odd URL must not sink the batch
+            result.problems.append(f"item {item.url[:80]!r} has an unusable URL, skipped")
+            continue
+        if not canonical:
+            result.problems.append(f"item {item.title[:60]!r} has no link, skipped")
+            continue
+        if len(canonical) > MAX_URL_CHARS:
+            result.problems.append(f"item {canonical[:80]}… has a URL over {MAX_URL_CHARS} "
+                                   "characters, skipped")
+            continue
+        if canonical in by_url:
+            result.problems.append(f"item {canonical} appears twice in the feed, counted once")
+            continue
+        by_url[canonical] = item
+    result.seen = len(by_url)
+    if not by_url:
+        return result
+
+    outlets = outlets_for_domains(
+        {item.outlet_domain: item.outlet_name for item in by_url.values() if item.outlet_domain}
+    )
+    now = timezone.now()
+    feed_id = feed.pk if feed is not None else None
+    # Sorted, so concurrent upserts of overlapping batches lock rows in the same order.
+    rows = [
+        _row_for(item, url, getattr(outlets.get(item.outlet_domain), "pk", None), feed_id, now)
+        for url, item in sorted(by_url.items())
+    ]
+    table = Document._meta.db_table
+    columns = ", ".join(_UPSERT_COLUMNS)
+    placeholder = "(" + ", ".join(["%s"] * len(_UPSERT_COLUMNS)) + ")"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), _BATCH):
+            chunk = rows[start:start + _BATCH]
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "
+                "ON CONFLICT (canonical_url) DO UPDATE SET "
+                " title = EXCLUDED.title, summary = EXCLUDED.summary,"
+                f" published_at = COALESCE(EXCLUDED.published_at, {table}.published_at),"
+                f" fingerprint = EXCLUDED.fingerprint,"
+                f" outlet_id = COALESCE({table}.outlet_id, EXCLUDED.outlet_id)"
+                # Only touch rows whose content changed: unchanged re-polls write nothing.
+                f" WHERE ({table}.title, {table}.summary) IS DISTINCT FROM"
+                " (EXCLUDED.title, EXCLUDED.summary) "
+                # xmax = 0 only for freshly inserted rows.
+                "RETURNING id, (xmax = 0) AS inserted"
+            )
+            cursor.execute(sql, [value for row in chunk for value in row])
+            for pk, inserted in cursor.fetchall():
+                (result.new_ids if inserted else result.updated_ids).append(pk)
+        documents_index(document_ids=result.new_ids + result.updated_ids)
+    return result
+
+
+def documents_index(*, document_ids: list[int]) -> int:
+    """Refresh the full-text index of these documents in one UPDATE (title A, summary B, text C)."""
+    if not document_ids:
+        return 0
+    vector = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("text", weight="C", config="english")
+    )
+    return Document.objects.filter(pk__in=document_ids).update(search_vector=vector)
+
+
+def documents_with_group_size(queryset):
+    """Annotate ``group_size``: how many stored documents share each one's fingerprint."""
+    same_story = (
+        Document.objects.filter(fingerprint=OuterRef("fingerprint"))
+        .exclude(fingerprint="")
+        .order_by()
+        .values("fingerprint")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(group_size=Coalesce(Subquery(same_story[:1]), 1))

@@ -1,0 +1,357 @@
+"""Feeds: adding them, polling them, and keeping their health visible.
+
+A poll is one ``FeedPoll`` row. While a worker polls a feed it holds a PostgreSQL
+session advisory lock on that feed: a second worker (a duplicate or re-delivered task)
+sees the lock and steps aside, and a worker that dies mid-poll loses its database
+session, which frees the lock. The next poller therefore knows that any poll still
+marked "running" without a lock holder was abandoned, and closes it as failed.
+
+The network fetch happens outside any transaction; storing the items, the poll outcome
+and the feed's health happens in one transaction afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sources.connectors import ConnectorResult, FeedConfig, FeedError, get_connector
+from sources.documents import documents_upsert
+from sources.fetching import normalise_url, registrable_domain
+from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus, Outlet
+
+__all__ = [
+    "BACKOFF_MAX",
+    "FeedAlreadyExists",
+    "backoff_delay",
+    "feed_add",
+    "feed_health",
+    "feed_poll",
+    "feed_request_poll",
+    "feed_set_active",
+    "feeds_due",
+]
+
+logger = logging.getLogger(__name__)
+
+QUERY_KINDS = {FeedKind.GDELT, FeedKind.FACTCHECK}
+BACKOFF_MAX = timedelta(hours=24)
+BACKOFF_JITTER = 0.1  # +-10 %: spreads retries of feeds that failed together
+MAX_PROBLEMS_KEPT = 50
+ADVISORY_NAMESPACE = 0x46454544  # "FEED": keeps our advisory locks apart from others'
+ABANDONED_MESSAGE = (
+    "Abandoned: the worker stopped before finishing this poll (killed, restarted or out of "
+    "time). The feed was polled again."
+)
+
+
+class FeedAlreadyExists(ValidationError):
+    def __init__(self, feed: Feed):
+        super().__init__(f"This feed is already being polled ({feed}).", code="duplicate")
+        self.feed = feed
+
+
+def _can_manage_feeds(actor) -> bool:
+    # By permission name: sources/ never imports claims/ (where the role helpers live).
+    return bool(actor and actor.is_authenticated and actor.is_active
+                and actor.has_perm("sources.change_feed"))
+
+
+def _require_feed_manager(actor) -> None:
+    if actor is not None and not _can_manage_feeds(actor):
+        raise PermissionDenied("Only editors can manage feeds.")
+
+
+# --------------------------------------------------------------------------- adding
+
+
+def feed_add(*, url: str = "", kind: str = FeedKind.RSS, outlet_name: str | None = None,
+             interval_minutes: int = 30, query: str = "", title: str = "", actor=None) -> Feed:
+    """Register a feed (RSS/Atom URL) or a search query (GDELT / Fact Check).
+
+    Raises ``ValidationError`` with a message an editor can act on, and
+    ``FeedAlreadyExists`` (a ValidationError carrying ``.feed``) for a feed we already poll.
+    """
+    _require_feed_manager(actor)
+    errors: dict[str, str] = {}
+    kind = (kind or "").strip().lower()
+    query = (query or "").strip()
+    url = (url or "").strip()
+    if kind not in FeedKind.values:
+        errors["kind"] = f"Unknown feed kind {kind!r}: use one of {', '.join(FeedKind.values)}."
+    elif kind in QUERY_KINDS:
+        if not query:
+            errors["query"] = f"A {FeedKind(kind).label} needs a search query."
+        if not url:
+            url = settings.GDELT_API_URL if kind == FeedKind.GDELT else settings.FACTCHECK_API_URL
+    try:
+        interval = int(interval_minutes)
+    except (TypeError, ValueError):
+        interval = 0
+    if interval < 1:
+        errors["interval_minutes"] = "The polling interval must be at least 1 minute."
+    if not url:
+        errors["url"] = "Enter the feed's address (http:// or https://)."
+    else:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = f"{url[:200]!r} is not a web address: it must start with http:// or https://."
+    if errors:
+        raise ValidationError(errors)
+    url = normalise_url(url) if kind not in QUERY_KINDS else url
+    existing = Feed.objects.filter(url=url, query=query).first()
+    if existing is not None:
+        raise FeedAlreadyExists(existing)
+    outlet = None
+    if outlet_name and outlet_name.strip():
+        domain = registrable_domain(url)
+        outlet, _ = Outlet.objects.get_or_create(domain=domain, defaults={"name": outlet_name.strip()[:200]})
+    with transaction.atomic():
+        feed, created = Feed.objects.get_or_create(
+            url=url, query=query,
+            defaults={"kind": kind, "outlet": outlet, "interval_minutes": interval,
+                      "title": (title or "").strip()[:300]},
+        )
+    if not created:  # lost a race with an identical add
+        raise FeedAlreadyExists(feed)
+    logger.info("feed added: %s (%s)", feed, feed.pk)
+    return feed
+
+
+def feed_set_active(*, actor, feed_id: int, active: bool) -> Feed:
+    """Pause or resume polling. Resuming makes the feed due at once."""
+    _require_feed_manager(actor)
+    with transaction.atomic():
+        feed = Feed.objects.select_for_update().get(pk=feed_id)
+        if feed.is_active == active:
+            return feed
+        feed.is_active = active
+        fields = ["is_active"]
+        if active:
+            feed.next_poll_at = timezone.now()
+            fields.append("next_poll_at")
+        feed.save(update_fields=fields)
+    return feed
+
+
+def feed_request_poll(*, actor, feed_id: int) -> Feed:
+    """"Poll now": make the feed due and enqueue its poll once the transaction commits."""
+    _require_feed_manager(actor)
+    with transaction.atomic():
+        feed = Feed.objects.select_for_update().get(pk=feed_id)
+        if not feed.is_active:
+            raise ValidationError("This feed is paused: resume it to poll it.")
+        feed.next_poll_at = timezone.now()
+        feed.save(update_fields=["next_poll_at"])
+        transaction.on_commit(lambda: _enqueue_poll(feed.pk))
+    return feed
+
+
+def _enqueue_poll(feed_id: int) -> None:
+    from sources.feed_tasks import feed_poll_task
+
+    feed_poll_task.apply_async(args=[feed_id])
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+def feeds_due(*, now=None) -> list[int]:
+    """Ids of active feeds whose next poll time has come (or was never set)."""
+    now = now or timezone.now()
+    return list(
+        Feed.objects.filter(is_active=True)
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .order_by("next_poll_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def backoff_delay(*, interval_minutes: int, failures: int, rng: random.Random | None = None) -> timedelta:
+    """Delay before the next poll after ``failures`` consecutive failures (0 = healthy).
+
+    Healthy feeds wait their interval. Failing feeds wait interval x 2^(failures-1), capped
+    at ``BACKOFF_MAX``, with +-10 % jitter so feeds that broke together don't retry together.
+    """
+    base = timedelta(minutes=max(1, interval_minutes))
+    if failures <= 0:
+        return base
+    delay = min(base * (2 ** min(failures - 1, 20)), BACKOFF_MAX)
+    factor = 1 + (rng or random).uniform(-BACKOFF_JITTER, BACKOFF_JITTER)
+    return min(delay * factor, BACKOFF_MAX)
+
+
+def feed_health(feed: Feed, *, now=None) -> dict:
+    """How an editor should read the feed's state: healthy / failing / backing off / paused."""
+    now = now or timezone.now()
+    if not feed.is_active:
+        return {"state": "paused", "label": "Paused"}
+    if feed.consecutive_failures:
+        backing_off = feed.next_poll_at and feed.next_poll_at > now
+        return {
+            "state": "failing",
+            "label": f"Failing ({feed.consecutive_failures} in a row)",
+            "since": feed.last_error_at,
+            "until": feed.next_poll_at if backing_off else None,
+            "error": feed.last_error,
+        }
+    if feed.last_success_at is None:
+        return {"state": "new", "label": "Not polled yet"}
+    return {"state": "healthy", "label": "Healthy"}
+
+
+# --------------------------------------------------------------------------- polling
+
+
+@contextmanager
+def _poll_lock(feed_id: int) -> Iterator[bool]:
+    """A session advisory lock held for the whole poll; freed by PostgreSQL if we die."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_NAMESPACE, feed_id])
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_NAMESPACE, feed_id])
+
+
+def _start_poll(feed_id: int, *, only_if_due: bool) -> FeedPoll | None:
+    now = timezone.now()
+    with transaction.atomic():
+        feed = Feed.objects.select_for_update().filter(pk=feed_id).first()
+        if feed is None:
+            return None
+        if only_if_due and (not feed.is_active or (feed.next_poll_at and feed.next_poll_at > now)):
+            return None
+        # We hold the poll lock, so nobody is polling this feed: any "running" row is a
+        # leftover of a worker that died. Close it so the history tells the truth.
+        FeedPoll.objects.filter(feed=feed, status=FeedPollStatus.RUNNING).update(
+            status=FeedPollStatus.FAILED, finished_at=now, error=ABANDONED_MESSAGE
+        )
+        return FeedPoll.objects.create(feed=feed, status=FeedPollStatus.RUNNING, started_at=now)
+
+
+def _run_connector(feed: Feed) -> ConnectorResult:
+    config = FeedConfig(url=feed.url, etag=feed.etag or None, last_modified=feed.last_modified or None,
+                        query=feed.query, name=str(feed))
+    return get_connector(feed.kind).fetch(config)
+
+
+def _send_to_matching(document_ids: list[int]) -> None:
+    """Hand new documents to coverage matching by task name: sources/ never imports claims/."""
+    from celery import current_app
+
+    current_app.send_task(settings.COVERAGE_MATCH_TASK, args=[document_ids])
+
+
+def _send_to_full_text(document_ids: list[int]) -> None:
+    from sources.feed_tasks import document_fetch_text_task
+
+    for pk in document_ids:
+        document_fetch_text_task.apply_async(args=[pk])
+
+
+def feed_poll(*, feed_id: int, only_if_due: bool = False, send_matching: bool = True,
+              raise_transient: bool = False) -> FeedPoll | None:
+    """Poll one feed now; returns the finished ``FeedPoll``.
+
+    Returns ``None`` without polling when another worker is polling this feed right now,
+    when the feed is gone, or (``only_if_due``) when it is paused or not due yet.
+    Never raises for a bad feed: the failure is recorded on the poll and the feed's health.
+    With ``raise_transient`` a transient ``FeedError`` is re-raised *after* being recorded,
+    so the task layer can retry it.
+    """
+    with _poll_lock(feed_id) as acquired:
+        if not acquired:
+            logger.info("feed %s is being polled by another worker; skipped", feed_id)
+            return None
+        poll = _start_poll(feed_id, only_if_due=only_if_due)
+        if poll is None:
+            return None
+        feed = poll.feed
+        try:
+            result = _run_connector(feed)
+        except FeedError as exc:
+            _finish_failed(poll, str(exc))
+            if raise_transient and exc.transient:
+                raise
+            return poll
+        except Exception as exc:  # noqa: BLE001 - a bad feed must never crash the worker
+            logger.exception("feed %s: unexpected error while polling", feed_id)
+            _finish_failed(poll, f"Unexpected error while reading the feed: {exc.__class__.__name__}: {exc}")
+            return poll
+        _finish_succeeded(poll, result, send_matching=send_matching)
+        return poll
+
+
+def _finish_failed(poll: FeedPoll, message: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        feed = Feed.objects.select_for_update().get(pk=poll.feed_id)
+        feed.consecutive_failures += 1
+        feed.last_polled_at = now
+        feed.last_error = message[:2000]
+        feed.last_error_at = now
+        feed.next_poll_at = now + backoff_delay(interval_minutes=feed.interval_minutes,
+                                                failures=feed.consecutive_failures)
+        feed.save(update_fields=["consecutive_failures", "last_polled_at", "last_error",
+                                 "last_error_at", "next_poll_at"])
+        poll.status = FeedPollStatus.FAILED
+        poll.finished_at = now
+        poll.error = message[:2000]
+        poll.save(update_fields=["status", "finished_at", "error"])
+    poll.feed = feed
+    logger.warning("feed %s poll failed: %s", feed.pk, message)
+
+
+def _finish_succeeded(poll: FeedPoll, result: ConnectorResult, *, send_matching: bool) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        feed = Feed.objects.select_for_update().get(pk=poll.feed_id)
+        problems = list(result.problems)
+        new_ids: list[int] = []
+        if result.not_modified:
+            poll.status = FeedPollStatus.NOT_MODIFIED
+        else:
+            stored = documents_upsert(items=result.items, feed=feed)
+            problems += stored.problems
+            new_ids = stored.new_ids
+            poll.status = FeedPollStatus.SUCCEEDED
+            poll.items_seen = stored.seen
+            poll.items_new = len(new_ids)
+        if len(problems) > MAX_PROBLEMS_KEPT:
+            problems = problems[:MAX_PROBLEMS_KEPT] + [f"... and {len(problems) - MAX_PROBLEMS_KEPT} more"]
+        poll.problems = problems
+        poll.finished_at = now
+        poll.save(update_fields=["status", "items_seen", "items_new", "problems", "finished_at"])
+
+        feed.etag = (result.etag or "")[:500] if result.etag is not None else feed.etag
+        feed.last_modified = (result.last_modified or "")[:100] if result.last_modified is not None \
+            else feed.last_modified
+        if result.feed_title and not feed.title:
+            feed.title = result.feed_title[:300]
+        feed.last_polled_at = now
+        feed.last_success_at = now
+        feed.consecutive_failures = 0
+        feed.next_poll_at = now + backoff_delay(interval_minutes=feed.interval_minutes, failures=0)
+        feed.save(update_fields=["etag", "last_modified", "title", "last_polled_at",
+                                 "last_success_at", "consecutive_failures", "next_poll_at"])
+        if new_ids and send_matching:
+            transaction.on_commit(lambda: _send_to_matching(new_ids))
+        if new_ids and getattr(settings, "FEED_FETCH_FULL_TEXT", False):
+            transaction.on_commit(lambda: _send_to_full_text(new_ids))
+    poll.feed = feed
+    poll.new_document_ids = new_ids  # for callers that match in-process (poll_feeds --sync)
