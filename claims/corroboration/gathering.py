@@ -1,12 +1,8 @@
 """The "gather coverage now" run: stored documents, then the query connectors, matched as found.
-
-``documents_store`` is a stop-gap until the feeds engineer's document store lands on main:
-it upserts ``Document`` rows by normalised canonical URL (the lead will reconcile the two).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Iterable
@@ -17,12 +13,9 @@ from django.utils import timezone
 from claims.corroboration.matching import (
     claim_candidate_documents,
     claim_match_documents,
-    documents_index,
 )
-from claims.corroboration.services import outlet_for_domain
 from claims.corroboration.similar import STOP_WORDS
 from claims.models import GatherRun
-from sources.models import Document
 
 logger = logging.getLogger(__name__)
 
@@ -32,48 +25,13 @@ CONNECTOR_QUERY_WORDS = 6
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-def story_fingerprint(title: str) -> str:
-    """Syndicated copies of one wire story share a headline: hash its words."""
-    words = [w.lower() for w in _WORD_RE.findall(title or "")]
-    if len(words) < 4:
-        return ""
-    return hashlib.sha256(" ".join(words).encode()).hexdigest()
-
-
 def documents_store(items: Iterable) -> list[int]:
-    """Upsert ``FeedItem``s as Documents (keyed by normalised URL); returns their ids."""
-    by_url = {}
-    for item in items:
-        try:
-            url = item.normalised_url
-        except Exception:  # an unparseable URL is skipped, not fatal
-            continue
-        if url and url not in by_url:
-            by_url[url] = item
-    if not by_url:
-        return []
-    outlets = {}
-    rows = []
-    for url, item in by_url.items():
-        domain = (item.outlet_domain or "").lower()
-        if domain and domain not in outlets:
-            outlets[domain] = outlet_for_domain(domain=domain, name=item.outlet_name)
-        rows.append(
-            Document(
-                canonical_url=url[:2000],
-                title=(item.title or "")[:1000],
-                summary=item.summary or "",
-                author=(item.author or "")[:300],
-                published_at=item.published_at,
-                language=(item.language or "")[:16],
-                outlet=outlets.get(domain),
-                fingerprint=story_fingerprint(item.title),
-            )
-        )
-    Document.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(Document.objects.filter(canonical_url__in=list(by_url)).values_list("id", flat=True))
-    documents_index(ids)
-    return ids
+    """Store ``FeedItem``s as Documents through the feeds' article store (deduplicated by
+    canonical URL, fingerprinted, indexed); returns the ids of every item, new or known."""
+    from sources.documents import documents_upsert
+
+    result = documents_upsert(items=list(items))
+    return result.new_ids + result.updated_ids
 
 
 def connector_query(text: str) -> str:

@@ -14,8 +14,9 @@ from claims.activity import activity_record
 from claims.models import Claim, CoverageSuggestion, Evidence, GatherRun
 from claims.permissions import can_edit_claims
 from claims.services import DuplicateEvidence, evidence_add
-from sources.fetching import normalise_url, registrable_domain
-from sources.models import Outlet, Source
+from sources.fetching import registrable_domain
+from sources.models import Source
+from sources.services import source_archive_later
 
 logger = logging.getLogger(__name__)
 
@@ -50,29 +51,11 @@ def _lock_suggestion(suggestion_id: int) -> CoverageSuggestion:
         raise ValidationError("That suggestion no longer exists.") from None
 
 
-def source_for_document_url(url: str) -> Source:
-    """The Source row for a URL, through the archive service when it is available."""
-    try:
-        from sources.services import source_for_url
-    except ImportError:  # the archive engineer's service has not landed yet
-        source_for_url = None
-    if source_for_url is not None:
-        source, _created = source_for_url(url=url)
-        return source
-    normalised = normalise_url(url)
-    source, _created = Source.objects.get_or_create(
-        url=normalised, defaults={"fetch_status": Source.FetchStatus.PENDING}
-    )
+def _source_for_document(url: str) -> Source:
+    from sources.services import source_for_url
+
+    source, _created = source_for_url(url=url)
     return source
-
-
-def _archive_later(source_id: int) -> None:
-    try:
-        from sources.tasks import source_archive
-    except ImportError:
-        logger.info("source_archive is not available yet; source %s not archived", source_id)
-        return
-    source_archive.delay(source_id)
 
 
 def _outlet_name(document) -> str:
@@ -92,7 +75,7 @@ def suggestion_accept(*, actor, suggestion_id: int) -> CoverageSuggestion:
         raise SuggestionAlreadyDecided("This coverage was dismissed. Restore it before accepting it.")
     document = suggestion.document
     outlet_name = _outlet_name(document)
-    source = source_for_document_url(document.canonical_url)
+    source = _source_for_document(document.canonical_url)
     # Fill in what the source does not know yet from the stored document (never overwrite).
     if not source.title and document.title:
         Source.objects.filter(pk=source.pk, title="").update(title=document.title[:500])
@@ -132,8 +115,7 @@ def suggestion_accept(*, actor, suggestion_id: int) -> CoverageSuggestion:
         url=document.canonical_url,
     )
     if source.fetch_status != Source.FetchStatus.FETCHED:
-        source_id = source.pk
-        transaction.on_commit(lambda: _archive_later(source_id))
+        source_archive_later(source_id=source.pk)  # enqueued on commit
     return suggestion
 
 
@@ -221,11 +203,3 @@ def gather_run_start(*, actor, claim_id: int) -> tuple[GatherRun, bool]:
     run_id = run.pk
     transaction.on_commit(lambda: _enqueue_gather(run_id))
     return run, True
-
-
-def outlet_for_domain(*, domain: str, name: str = "") -> Outlet | None:
-    domain = (domain or "").strip().lower()
-    if not domain:
-        return None
-    outlet, _ = Outlet.objects.get_or_create(domain=domain[:253], defaults={"name": (name or domain)[:200]})
-    return outlet
