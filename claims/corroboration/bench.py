@@ -1,0 +1,186 @@
+"""A repeatable throughput benchmark for coverage matching (``manage.py coverage_bench``).
+
+Seeds a marked, removable batch: M open claims tagged ``bench-<run>`` and N documents under
+``https://bench.invalid/<run>/``. Documents are stored in batches, exactly as a feed poll
+stores them, then matched; each batch's wall time (store + match) is one latency sample.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+
+from claims.corroboration import matching
+from claims.models import Claim, CoverageSuggestion, Tag
+from sources.models import Document
+
+BENCH_URL_PREFIX = "https://bench.invalid/"
+BENCH_TAG_PREFIX = "bench-"
+
+_VERBS = [
+    "asked", "funded", "banned", "approved", "blocked", "cancelled", "doubled", "cut", "sold",
+    "bought", "closed", "opened", "hid", "leaked", "signed", "rejected", "delayed", "promised",
+    "tripled", "halved", "exported", "imported", "audited", "censored", "recalled",
+]
+_FILLER = (
+    "the minister told reporters on tuesday that further details would follow next week while "
+    "analysts cautioned that markets remained volatile and the opposition demanded an inquiry into "
+    "the matter as protests continued in the capital city where officials met union leaders and "
+    "business groups to discuss the budget the weather forecast and the football results"
+).split()
+
+
+def _words(rng: random.Random, count: int) -> list[str]:
+    syllables = ["ka", "lo", "mi", "ra", "ven", "tor", "sa", "del", "qui", "bar", "nes", "ul",
+                 "pri", "ost", "gan", "fe", "zu", "rin", "mar", "tek"]
+    seen: set[str] = set()
+    while len(seen) < count:
+        seen.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(seen)
+
+
+@dataclass
+class BenchResult:
+    documents: int
+    claims: int
+    batch_size: int
+    seconds: float
+    latencies: list[float]
+    suggestions: int
+
+    @property
+    def documents_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else 0.0
+
+    @property
+    def p95(self) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+class Bench:
+    def __init__(self, *, documents: int, claims: int, batch_size: int = 100, seed: int = 7):
+        self.run = uuid.uuid4().hex[:8]
+        self.round = 1
+        self.documents = documents
+        self.claims = claims
+        self.batch_size = batch_size
+        self.rng = random.Random(seed)
+        vocabulary = _words(self.rng, 6000)
+        self.names = vocabulary[:800]
+        self.nouns = vocabulary[800:]
+        self.claim_texts: list[str] = []
+
+    @property
+    def tag_name(self) -> str:
+        return f"{BENCH_TAG_PREFIX}{self.run}"
+
+    @property
+    def url_prefix(self) -> str:
+        """Where this round's documents live (each measured round stores fresh documents)."""
+        return f"{BENCH_URL_PREFIX}{self.run}/{self.round}/"
+
+    def remove_documents(self) -> None:
+        CoverageSuggestion.objects.filter(document__canonical_url__startswith=self.url_prefix).delete()
+        Document.objects.filter(canonical_url__startswith=self.url_prefix).delete()
+
+    def _claim_text(self) -> str:
+        rng = self.rng
+        return (
+            f"{rng.choice(self.names).title()} {rng.choice(_VERBS)} {rng.choice(self.names).title()} "
+            f"{' '.join(rng.sample(self.nouns, 3))} in {rng.randint(2015, 2025)}."
+        )
+
+    def seed_claims(self) -> None:
+        user, _ = get_user_model().objects.get_or_create(
+            username="coverage-bench", defaults={"is_active": False}
+        )
+        tag, _ = Tag.objects.get_or_create(name=self.tag_name)
+        self.claim_texts = [self._claim_text() for _ in range(self.claims)]
+        with transaction.atomic():
+            created = Claim.objects.bulk_create(
+                [Claim(text=text, claimant="Bench claimant", created_by=user) for text in self.claim_texts],
+                batch_size=2000,
+            )
+            Claim.tags.through.objects.bulk_create(
+                [Claim.tags.through(claim_id=c.pk, tag_id=tag.pk) for c in created], batch_size=5000
+            )
+            Claim.objects.filter(tags=tag).update(
+                search_vector=SearchVector("text", weight="A", config="english")
+                + SearchVector("claimant", weight="A", config="english")
+            )
+        # A live table is autovacuumed: flush the GIN pending list and refresh the planner's
+        # statistics, as autovacuum would, so the bench measures the steady state.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE claims_claim")
+
+    def _document(self, number: int) -> Document:
+        rng = self.rng
+        filler = " ".join(rng.choice(_FILLER + self.nouns[:50]) for _ in range(160))
+        if self.claim_texts and rng.random() < 0.6:
+            about = rng.choice(self.claim_texts).rstrip(".")
+            cue = rng.choice(["officials confirmed that", "reports that", "it is false that", "sources say"])
+            title = f"{about.split(' in ')[0]}, {rng.choice(['officials say', 'report', 'denied'])}"
+            text = f"{cue.capitalize()} {about}. {filler}. {about}, the statement said."
+        else:
+            title = " ".join(rng.sample(self.nouns, 6)).capitalize()
+            text = filler
+        return Document(
+            canonical_url=f"{self.url_prefix}{number}",
+            title=title,
+            summary=text[:200],
+            text=text,
+        )
+
+    def run_matching(self) -> BenchResult:
+        # Warm the caches a deployed worker has warm: the stance model and the claim index.
+        matching.open_claim_index()
+        matching.get_stance_model()
+        latencies: list[float] = []
+        started = time.perf_counter()
+        for start in range(0, self.documents, self.batch_size):
+            rows = [self._document(n) for n in range(start, min(start + self.batch_size, self.documents))]
+            t0 = time.perf_counter()
+            stored = Document.objects.bulk_create(rows)
+            matching.documents_match(document_ids=[d.pk for d in stored])
+            latencies.append(time.perf_counter() - t0)
+        seconds = time.perf_counter() - started
+        suggestions = CoverageSuggestion.objects.filter(document__canonical_url__startswith=self.url_prefix).count()
+        # Throughput counts only store + match time, not generating the fake articles.
+        return BenchResult(self.documents, self.claims, self.batch_size, sum(latencies) or seconds,
+                           latencies, suggestions)
+
+    def cleanup(self) -> None:
+        with transaction.atomic():
+            everything = f"{BENCH_URL_PREFIX}{self.run}/"
+            CoverageSuggestion.objects.filter(document__canonical_url__startswith=everything).delete()
+            Document.objects.filter(canonical_url__startswith=everything).delete()
+            Claim.objects.filter(tags__name=self.tag_name).delete()
+            Tag.objects.filter(name=self.tag_name).delete()
+        matching.forget_claim_index()
+
+
+def cleanup_all_bench_data() -> tuple[int, int]:
+    """Remove every bench batch ever left behind (``--keep``); returns (claims, documents)."""
+    with transaction.atomic():
+        CoverageSuggestion.objects.filter(document__canonical_url__startswith=BENCH_URL_PREFIX).delete()
+        documents, _ = Document.objects.filter(canonical_url__startswith=BENCH_URL_PREFIX).delete()
+        claims = Claim.objects.filter(tags__name__startswith=BENCH_TAG_PREFIX).distinct()
+        claim_count = claims.count()
+        Claim.objects.filter(pk__in=list(claims.values_list("pk", flat=True))).delete()
+        Tag.objects.filter(name__startswith=BENCH_TAG_PREFIX).delete()
+    matching.forget_claim_index()
+    return claim_count, documents

@@ -1,0 +1,144 @@
+"""Reads for coverage: the claim's Coverage tab, the New-coverage inbox, gather progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField
+from django.db.models import F, Func, TextField, Value, Window
+from django.db.models.aggregates import Max
+from django.db.models.functions import Coalesce, Left, NullIf
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.models import CoverageSuggestion, GatherRun
+
+MARK_START, MARK_END = "\u27e6", "\u27e7"
+SNIPPET_SOURCE_CHARS = 20_000
+CLAIM_TAB_LIMIT = 150
+INBOX_PAGE_SIZE = 25
+STANCE_GROUPS = (("supports", "Supporting"), ("denies", "Denying"), ("discusses", "Discussing"))
+
+
+class ClaimOrQuery(Func):
+    """The claim's words as an OR tsquery (so the snippet highlights any of them)."""
+
+    template = "replace(plainto_tsquery('english'::regconfig, %(expressions)s)::text, '&', '|')::tsquery"
+    output_field = SearchQueryField()
+
+
+def _with_snippet(queryset):
+    source = Left(
+        Coalesce(
+            NullIf(F("document__text"), Value("")),
+            NullIf(F("document__summary"), Value("")),
+            F("document__title"),
+            output_field=TextField(),
+        ),
+        SNIPPET_SOURCE_CHARS,
+    )
+    return queryset.annotate(
+        raw_snippet=SearchHeadline(
+            source,
+            ClaimOrQuery(F("claim__text")),
+            config="english",
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_words=40,
+            min_words=18,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+    )
+
+
+def highlight(raw: str) -> SafeString:
+    """Escape the document's words, then turn the markers ts_headline put in into <mark>."""
+    escaped = escape(raw or "")
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+@dataclass
+class Story:
+    """One story: its best suggestion plus syndicated copies (same fingerprint)."""
+
+    primary: CoverageSuggestion
+    copies: list[CoverageSuggestion] = field(default_factory=list)
+
+    @property
+    def more_outlets(self) -> int:
+        return len(self.copies)
+
+
+@dataclass
+class StanceGroup:
+    stance: str
+    label: str
+    stories: list[Story]
+
+
+def group_into_stories(suggestions) -> list[Story]:
+    stories: dict[str, Story] = {}
+    for suggestion in suggestions:
+        key = suggestion.document.fingerprint or f"document-{suggestion.document_id}"
+        if key in stories:
+            stories[key].copies.append(suggestion)
+        else:
+            stories[key] = Story(primary=suggestion)
+    return list(stories.values())
+
+
+def _decorate(suggestion: CoverageSuggestion) -> CoverageSuggestion:
+    suggestion.snippet = highlight(getattr(suggestion, "raw_snippet", ""))
+    return suggestion
+
+
+def claim_suggestions(*, claim) -> list[StanceGroup]:
+    """Open suggestions for a claim, by stance, wire copies collapsed into one story."""
+    suggestions = [
+        _decorate(s)
+        for s in _with_snippet(
+            CoverageSuggestion.objects.filter(claim=claim, status=CoverageSuggestion.Status.SUGGESTED)
+            .select_related("document", "document__outlet", "claim")
+            .order_by("-relevance", "-stance_confidence", "id")
+        )[:CLAIM_TAB_LIMIT]
+    ]
+    groups = []
+    for stance, label in STANCE_GROUPS:
+        in_group = [s for s in suggestions if s.stance == stance]
+        groups.append(StanceGroup(stance=stance, label=label, stories=group_into_stories(in_group)))
+    return groups
+
+
+def claim_recently_dismissed(*, claim, limit: int = 5):
+    return list(
+        CoverageSuggestion.objects.filter(claim=claim, status=CoverageSuggestion.Status.DISMISSED)
+        .select_related("document", "document__outlet")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def claim_accepted_count(*, claim) -> int:
+    return CoverageSuggestion.objects.filter(claim=claim, status=CoverageSuggestion.Status.ACCEPTED).count()
+
+
+def claim_latest_gather_run(*, claim) -> GatherRun | None:
+    return GatherRun.objects.filter(claim=claim).order_by("-created_at").first()
+
+
+def inbox_suggestions(*, user):
+    """Suggestions on claims assigned to ``user``: claims with the newest coverage first,
+    each claim's suggestions newest first (the template regroups by claim)."""
+    return _with_snippet(
+        CoverageSuggestion.objects.filter(
+            claim__assignee=user, status=CoverageSuggestion.Status.SUGGESTED
+        )
+        .select_related("claim", "document", "document__outlet")
+        .annotate(claim_latest=Window(Max("created_at"), partition_by=[F("claim_id")]))
+        .order_by("-claim_latest", "claim_id", "-created_at", "-id")
+    )
+
+
+def decorate_page(page) -> None:
+    for suggestion in page.object_list:
+        _decorate(suggestion)

@@ -1,0 +1,142 @@
+"""Coverage views: the claim's Coverage tab, deciding on suggestions, gathering, the inbox.
+
+Every POST works without JavaScript (redirect + message); with htmx it returns a fragment.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from claims.corroboration import selectors, services
+from claims.models import Claim, CoverageSuggestion, GatherRun
+
+
+def _require_desk(request) -> None:
+    """Outsiders do not learn that a claim or a suggestion exists."""
+    if not services.can_act_on_coverage(request.user):
+        raise Http404("No such page.")
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _claim_tab_url(claim_id: int) -> str:
+    return reverse("coverage:claim_coverage", args=[claim_id])
+
+
+def _next_url(request, fallback: str) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+@require_GET
+def claim_coverage(request, claim_id: int):
+    _require_desk(request)
+    claim = get_object_or_404(Claim, pk=claim_id)
+    context = {
+        "claim": claim,
+        "groups": selectors.claim_suggestions(claim=claim),
+        "dismissed": selectors.claim_recently_dismissed(claim=claim),
+        "accepted_count": selectors.claim_accepted_count(claim=claim),
+        "run": selectors.claim_latest_gather_run(claim=claim),
+        "nav": "queue",
+    }
+    if _is_htmx(request) and request.GET.get("fragment") == "suggestions":
+        return render(request, "coverage/claim_coverage.html#suggestions", context)
+    return render(request, "coverage/claim_coverage.html", context)
+
+
+@require_POST
+def gather_start(request, claim_id: int):
+    _require_desk(request)
+    claim = get_object_or_404(Claim, pk=claim_id)
+    try:
+        run, created = services.gather_run_start(actor=request.user, claim_id=claim.pk)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_claim_tab_url(claim.pk))
+    if _is_htmx(request):
+        return render(request, "coverage/claim_coverage.html#progress", {"claim": claim, "run": run})
+    if created:
+        messages.success(request, "Gathering coverage. New suggestions will appear on this tab.")
+    else:
+        messages.info(request, "Coverage is already being gathered for this claim.")
+    return redirect(_claim_tab_url(claim.pk))
+
+
+@require_GET
+def gather_progress(request, claim_id: int, run_id: int):
+    _require_desk(request)
+    run = get_object_or_404(GatherRun.objects.select_related("claim"), pk=run_id, claim_id=claim_id)
+    if not _is_htmx(request):
+        return redirect(_claim_tab_url(claim_id))
+    response = render(request, "coverage/claim_coverage.html#progress", {"claim": run.claim, "run": run})
+    if run.status in (GatherRun.Status.DONE, GatherRun.Status.FAILED):
+        # Tell the page to reload its suggestions once, now that the run is over.
+        response["HX-Trigger"] = "coverage-updated"
+    return response
+
+
+def _decide(request, suggestion_id: int, service, done_message: str):
+    _require_desk(request)
+    suggestion = get_object_or_404(CoverageSuggestion.objects.only("id", "claim_id"), pk=suggestion_id)
+    fallback = _claim_tab_url(suggestion.claim_id)
+    error = ""
+    try:
+        suggestion = service(actor=request.user, suggestion_id=suggestion.pk)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        suggestion = get_object_or_404(
+            CoverageSuggestion.objects.select_related("document", "document__outlet", "claim"),
+            pk=suggestion_id,
+        )
+    if _is_htmx(request):
+        return render(
+            request,
+            "coverage/_suggestion.html#decided",
+            {"suggestion": suggestion, "error": error, "next": _next_url(request, fallback)},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done_message.format(title=suggestion.document.title or "the article"))
+    return redirect(_next_url(request, fallback))
+
+
+@require_POST
+def suggestion_accept(request, suggestion_id: int):
+    return _decide(request, suggestion_id, services.suggestion_accept, "Added “{title}” as evidence.")
+
+
+@require_POST
+def suggestion_dismiss(request, suggestion_id: int):
+    return _decide(
+        request, suggestion_id, services.suggestion_dismiss,
+        "Dismissed “{title}”. It will not be suggested for this claim again.",
+    )
+
+
+@require_POST
+def suggestion_restore(request, suggestion_id: int):
+    return _decide(request, suggestion_id, services.suggestion_restore, "Restored “{title}”.")
+
+
+@require_GET
+def inbox(request):
+    _require_desk(request)
+    paginator = Paginator(selectors.inbox_suggestions(user=request.user), selectors.INBOX_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    selectors.decorate_page(page)
+    return render(request, "coverage/inbox.html", {"page": page, "nav": "coverage"})
