@@ -10,8 +10,8 @@ Pipeline for a batch of new documents (``documents_match``):
    the most.
 2. Relevance: how much of the claim's weighted vocabulary (TF-IDF over the open claims,
    cached in-process and rebuilt when the open claims change) appears in the document.
-3. Stance: the FNC-1 model, in batches, on pairs above :data:`RELEVANCE_THRESHOLD`;
-   "unrelated" predictions are dropped.
+3. Stance: the FNC-1 model plus its denial/assertion cue layer (``stance_cues``), in
+   batches, on pairs above :data:`RELEVANCE_THRESHOLD`; "unrelated" predictions are dropped.
 4. ``CoverageSuggestion`` rows are inserted with ``ignore_conflicts``: the (claim, document)
    unique constraint means a pair is suggested at most once, whatever its later status.
 """
@@ -292,7 +292,8 @@ def suggest_pairs(
             chunk = kept[start : start + STANCE_BATCH]
             predictions_all.extend(
                 model.predict(
-                    [(claim_texts[c], _document_text(docs[d], STANCE_TEXT_CHARS)) for (c, d), _ in chunk]
+                    [(claim_texts[c], _document_text(docs[d], STANCE_TEXT_CHARS)) for (c, d), _ in chunk],
+                    cues=True,  # the denial/assertion layer: what editors call denies/supports
                 )
             )
     for ((claim_id, doc_id), relevance), prediction in zip(kept, predictions_all, strict=True):

@@ -50,6 +50,8 @@ class StancePrediction:
     label: str
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
+    #: Set when the denial/assertion cue layer (``predict(..., cues=True)``) chose the label.
+    cue: str = ""
 
     @property
     def product_stance(self) -> str | None:
@@ -402,11 +404,20 @@ class StanceModel:
         out[:, 3] = 1.0 - p_rel
         return out
 
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[StancePrediction]:
+    def predict(
+        self, pairs: Sequence[tuple[str, str]], *, cues: bool = False
+    ) -> list[StancePrediction]:
+        """Predictions; with ``cues=True`` the denial/assertion layer of
+        :mod:`stance_cues` may relabel a pair (what the product shows editors)."""
         probs = self.predict_proba(pairs)
-        return [_to_prediction(p) for p in probs]
+        predictions = [_to_prediction(p) for p in probs]
+        if cues:
+            predictions = _with_cues(pairs, predictions)
+        return predictions
 
-    def predict_labels(self, pairs: Sequence[tuple[str, str]]) -> list[str]:
+    def predict_labels(self, pairs: Sequence[tuple[str, str]], *, cues: bool = False) -> list[str]:
+        if cues:
+            return [p.label for p in self.predict(pairs, cues=True)]
         return [LABELS[i] for i in _decide(self.predict_proba(pairs))]
 
     # -- training -------------------------------------------------------------------------
@@ -487,6 +498,30 @@ def _to_prediction(p: np.ndarray) -> StancePrediction:
     idx = int(_decide(p[None, :])[0])
     probs = {label: round(float(v), 4) for label, v in zip(LABELS, p, strict=True)}
     return StancePrediction(LABELS[idx], float(p[idx]), probs)
+
+
+def _with_cues(
+    pairs: Sequence[tuple[str, str]], predictions: list[StancePrediction]
+) -> list[StancePrediction]:
+    from claims.corroboration import stance_cues
+
+    terms: dict[str, stance_cues.ClaimTerms] = {}
+    out = []
+    for (claim, document), pred in zip(pairs, predictions, strict=True):
+        claim, document = str(claim or ""), str(document or "")
+        if claim not in terms:
+            terms[claim] = stance_cues.ClaimTerms(claim)
+        # A confidently unrelated pair is never relabelled: skip reading it (throughput).
+        if pred.probabilities.get("unrelated", 0.0) >= stance_cues.SKIP_UNRELATED_ABOVE:
+            out.append(pred)
+            continue
+        cue = stance_cues.detect(terms[claim], document)
+        label, confidence = stance_cues.apply(pred.label, pred.probabilities, cue)
+        if confidence is None:
+            out.append(pred)
+        else:
+            out.append(StancePrediction(label, confidence, pred.probabilities, cue.cue))
+    return out
 
 
 @functools.lru_cache(maxsize=2)
