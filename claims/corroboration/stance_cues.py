@@ -200,6 +200,18 @@ def _negated_predicate(words: list[str], terms: ClaimTerms) -> str | None:
     return None
 
 
+_SAYS_RE = re.compile(r"\b(?:says?|said|confirm(?:s|ed)?|shows?|showed)\b")
+
+
+def _both_sides(before_denial: str, terms: ClaimTerms) -> bool:
+    """The words before the denial already state the claim, attributed and unhedged."""
+    return bool(
+        _SAYS_RE.search(before_denial)
+        and not _HEDGE_RE.search(before_denial)
+        and terms.coverage(before_denial.split()) >= MIN_COVERAGE
+    )
+
+
 def lead_sentences(document: str, limit: int = LEAD_SENTENCES) -> list[str]:
     sents = [s.strip() for s in _SENT_RE.split(document[:3000]) if s and s.strip()]
     return sents[:limit]
@@ -222,6 +234,8 @@ def detect(claim: str | ClaimTerms, document: str) -> CueResult | None:
         low = " ".join(words)
         denial = _DENIAL_RE.search(low)
         negated = None if denial else _negated_predicate(words, terms)
+        if denial and _both_sides(low[: denial.start()], terms):
+            continue  # "U.S. says X; Beijing denies it": both sides, leave it to the model
         if (denial or negated) and not terms.is_denial:
             cue = f"denial: '{denial.group(0)}'" if denial else f"denial: '{negated}'"
             result = CueResult("disagree", coverage, cue)
