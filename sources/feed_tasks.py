@@ -11,11 +11,11 @@ the poll is safe to repeat: documents are upserted by canonical URL and the dead
 from __future__ import annotations
 
 import logging
-import random
 
 from celery import shared_task
 from django.utils import timezone
 
+from sources.concurrency import exponential_backoff
 from sources.connectors import FeedError
 from sources.feeds import feed_poll, feeds_due
 from sources.fetching import FetchError
@@ -29,8 +29,7 @@ MAX_RETRIES = 3
 
 def retry_countdown(retries: int) -> float:
     """20 s, 40 s, 80 s... capped at 5 minutes, with +-25 % jitter."""
-    delay = min(RETRY_BASE_SECONDS * (2 ** retries), RETRY_MAX_SECONDS)
-    return delay * random.uniform(0.75, 1.25)
+    return exponential_backoff(retries, base=RETRY_BASE_SECONDS, cap=RETRY_MAX_SECONDS, jitter=0.25)
 
 
 @shared_task(name="sources.feed_tasks.feeds_poll_due", acks_late=True, ignore_result=True)

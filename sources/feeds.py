@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from sources.concurrency import try_advisory_lock
 from sources.connectors import ConnectorResult, FeedConfig, FeedError, get_connector
 from sources.documents import documents_upsert
 from sources.fetching import normalise_url, registrable_domain
@@ -214,18 +213,9 @@ def feed_health(feed: Feed, *, now=None) -> dict:
 # --------------------------------------------------------------------------- polling
 
 
-@contextmanager
-def _poll_lock(feed_id: int) -> Iterator[bool]:
-    """A session advisory lock held for the whole poll; freed by PostgreSQL if we die."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_NAMESPACE, feed_id])
-        acquired = bool(cursor.fetchone()[0])
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_NAMESPACE, feed_id])
+def _poll_lock(feed_id: int):
+    """Held for the whole poll; PostgreSQL frees it if the worker dies."""
+    return try_advisory_lock(ADVISORY_NAMESPACE, feed_id)
 
 
 def _start_poll(feed_id: int, *, only_if_due: bool) -> FeedPoll | None:

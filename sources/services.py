@@ -18,14 +18,14 @@ import hashlib
 import ipaddress
 import logging
 import re
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sources import fetching
+from sources.concurrency import try_advisory_lock
 from sources.extraction import extract_document
 from sources.models import LinkCheck, Outlet, Snapshot, Source
 
@@ -103,23 +103,9 @@ def source_archive_later(*, source_id: int, force: bool = False) -> None:
 # --------------------------------------------------------------------------- locking
 
 
-@contextmanager
 def _source_lock(source_id: int):
-    """A session-level Postgres advisory lock on one source, held while we fetch.
-
-    Yields True if we hold it, False if another worker is busy with this source. Held
-    outside any transaction (we never keep a transaction open across a network fetch);
-    a crashed worker's session ends and so does its lock.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_ARCHIVE_LOCK_NAMESPACE, source_id])
-        acquired = bool(cursor.fetchone()[0])
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_ARCHIVE_LOCK_NAMESPACE, source_id])
+    """Held while we fetch one source: yields False if another worker is busy with it."""
+    return try_advisory_lock(_ARCHIVE_LOCK_NAMESPACE, source_id)
 
 
 # --------------------------------------------------------------------------- archive

@@ -11,7 +11,6 @@ backoff and jitter, at most ``MAX_RETRIES`` times; then the source is marked fai
 from __future__ import annotations
 
 import logging
-import random
 from datetime import timedelta
 
 from celery import shared_task
@@ -21,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from sources import services
+from sources.concurrency import exponential_backoff
 from sources.fetching import FetchError
 from sources.models import Source
 
@@ -35,8 +35,7 @@ HARD_TIME_LIMIT = 120
 
 def backoff_seconds(retries: int) -> float:
     """30 s, 60 s, 120 s... capped, times a random 0.5-1.5 so retries don't stampede."""
-    delay = min(BACKOFF_BASE_SECONDS * (2**retries), BACKOFF_CAP_SECONDS)
-    return delay * random.uniform(0.5, 1.5)
+    return exponential_backoff(retries, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS, jitter=0.5)
 
 
 def _retry_delay(task, exc: FetchError) -> float:

@@ -97,6 +97,8 @@ def live_worker(transactional_db, tmp_path, settings):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "FETCH_ALLOW_LOOPBACK": str(settings.FETCH_ALLOW_LOOPBACK),
+        # Follow-up tasks the worker itself sends stay on this test's queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

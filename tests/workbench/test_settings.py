@@ -63,3 +63,20 @@ def test_every_model_is_in_the_admin_with_search():
             elif not model_admin.search_fields:
                 unsearchable.append(model.__name__)
     assert missing == [] and unsearchable == []
+
+
+def test_manage_py_works_with_no_environment_on_the_embedded_database(tmp_path):
+    """Operators script `.venv/bin/python manage.py …` on a laptop install with nothing set:
+    it starts (or joins) the embedded PostgreSQL and keeps a generated secret key in var/."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from django.db import connection; connection.ensure_connection(); "
+         "print(connection.vendor, connection.settings_dict['HOST'])"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "WORKBENCH_VAR_DIR": str(tmp_path / "var")},
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"postgresql {tmp_path / 'var'}" in result.stdout
+    key_file = tmp_path / "var" / "secret-key"
+    assert len(key_file.read_text().strip()) >= 50

@@ -1,0 +1,68 @@
+"""The whole pipeline on a real worker, from a real feed poll: feed -> documents ->
+suggestions (supports and denies) -> accepted evidence -> archived snapshots."""
+
+import pytest
+
+from claims.corroboration import services
+from claims.models import CoverageSuggestion, Evidence
+from sources.feed_tasks import feed_poll_task
+from sources.feeds import feed_add
+from sources.models import Document, FeedPoll, Snapshot
+from tests.conftest import wait_for
+from tests.coverage.helpers import MILITARY_AID_CLAIM
+from tests.factories import make_claim
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ARTICLES = {
+    "/news/aid-confirmed": (
+        "Russia asked China for military assistance, officials confirmed",
+        "Russia asked China for military assistance and drones, U.S. officials confirmed.",
+    ),
+    "/news/aid-fake": (
+        "Fake: Russia did not ask China for military assistance",
+        "FAKE: Russia did NOT ask China for military assistance. The rumour is untrue and was debunked.",
+    ),
+}
+
+
+@pytest.fixture
+def news_site(web_server, settings):
+    """Set before the worker starts, so the worker may fetch from this local server."""
+    settings.FETCH_ALLOW_LOOPBACK = str(web_server.port)
+    items = []
+    for path, (title, lede) in ARTICLES.items():
+        url = web_server.add_route(
+            path, f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{lede}</p></article></body></html>", "text/html; charset=utf-8", 200,
+        )
+        items.append(f"<item><title>{title}</title><link>{url}</link><description>{lede}</description></item>")
+    feed_url = web_server.add_route(
+        "/feed.xml", "<?xml version='1.0'?><rss version='2.0'><channel><title>Local news</title>"
+        + "".join(items) + "</channel></rss>", "application/rss+xml", 200,
+    )
+    return feed_url
+
+
+def test_a_feed_poll_ends_in_accepted_archived_evidence(news_site, live_worker, editor, monkeypatch):
+    from workbench.celery import app
+
+    monkeypatch.setitem(app.conf, "task_default_queue", live_worker.queue)
+    claim = make_claim(editor, text=MILITARY_AID_CLAIM)
+    feed = feed_add(url=news_site, kind="rss")
+
+    feed_poll_task.delay(feed.pk)
+
+    wait_for(lambda: CoverageSuggestion.objects.filter(claim=claim).count() == 2, timeout=120,
+             message=f"no suggestions; worker log:\n{live_worker.log()}")
+    assert FeedPoll.objects.get(feed=feed).status == "succeeded"
+    assert Document.objects.count() == 2
+    assert set(CoverageSuggestion.objects.values_list("stance", flat=True)) == {"supports", "denies"}
+
+    for suggestion in CoverageSuggestion.objects.all():
+        services.suggestion_accept(actor=editor, suggestion_id=suggestion.pk)
+
+    assert set(Evidence.objects.filter(claim=claim).values_list("stance", flat=True)) == {"supports", "denies"}
+    wait_for(lambda: Snapshot.objects.count() == 2, timeout=120,
+             message=f"pages not archived; worker log:\n{live_worker.log()}")
+    assert not Evidence.objects.filter(claim=claim).exclude(source__fetch_status="fetched").exists()
