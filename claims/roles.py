@@ -57,7 +57,20 @@ def _permissions(pairs) -> list[Permission]:
     return found
 
 
+def _ensure_permissions_exist() -> None:
+    """Permissions are made by post_migrate; a flushed test database may not have them."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    for label in ("claims", "sources"):
+        app_config = apps.get_app_config(label)
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
+
+
 def ensure_roles() -> None:
+    _ensure_permissions_exist()
     editor_pairs = _codenames(EDITOR_PERMISSIONS)
     reviewer_pairs = editor_pairs + [tuple(p.split(".")) for p in REVIEWER_EXTRA]
     editor, _ = Group.objects.get_or_create(name=EDITOR_GROUP)

@@ -20,3 +20,12 @@ def test_roles_come_back_after_a_flush():
     editor = UserFactory(username="flushed", groups=["Editor"])
     assert editor.has_perm("claims.change_claim")
     assert not editor.has_perm("claims.review_claim")
+
+
+def test_roles_come_back_even_when_the_permissions_were_flushed_too():
+    from django.contrib.auth.models import Permission
+
+    Group.objects.all().delete()
+    Permission.objects.filter(content_type__app_label__in=["claims", "sources"]).delete()
+    editor = UserFactory(username="flushed-too", groups=["Editor"])
+    assert editor.has_perm("claims.change_claim")
