@@ -212,6 +212,8 @@ def public_claim_by_slug(slug: str) -> Claim | None:
 
 DARK_INK = "#1c2430"
 LIGHT_INK = "#ffffff"
+BLACK_INK = "#000000"
+AA_TEXT_CONTRAST = 4.5
 
 
 def _luminance(hex_colour: str) -> float:
@@ -227,10 +229,13 @@ def contrast_ratio(a: str, b: str) -> float:
 
 
 def ink_for(background: str) -> str:
-    """White or dark text, whichever contrasts more with the rating's colour (the Admin may
-    pick any colour; this keeps the label readable, AA where the colour allows it)."""
+    """White or dark text, whichever contrasts more with the rating's colour. The Admin may
+    pick any colour; for mid-tones where neither reaches AA (4.5:1) the text turns pure black,
+    which then always does (white and black contrasts multiply to 21)."""
     try:
         light, dark = contrast_ratio(background, LIGHT_INK), contrast_ratio(background, DARK_INK)
     except (ValueError, IndexError):
         return DARK_INK
+    if max(light, dark) < AA_TEXT_CONTRAST:
+        return BLACK_INK
     return LIGHT_INK if light >= dark else DARK_INK
