@@ -233,7 +233,7 @@ GOOGLE_FACTCHECK_API_KEY = os.environ.get("GOOGLE_FACTCHECK_API_KEY", "")
 COVERAGE_MATCH_TASK = "claims.corroboration.tasks.documents_match"
 
 # --- The newsroom ---------------------------------------------------------------------
-NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "FactDesk Demo Newsroom")
+NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Demo Desk")
 NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "http://127.0.0.1:8000")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")

@@ -37,7 +37,7 @@ def test_it_shows_the_claim_verdict_trail_evidence_and_timeline(editor_client, f
         "Quote number 1",
         "SHA-256",
         "started research",
-        "FactDesk Demo Newsroom",
+        "The Demo Desk",
         'aria-current="page">Report',
     ]:
         assert expected in html, expected
