@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from claims.corroboration.stance import _TOKEN_RE, STOP_WORDS
+
 #: Share of the claim's key concepts a lead sentence must contain for its cues to count.
 MIN_COVERAGE = 0.5
 #: A sentence overriding an ``unrelated`` model label must cover this much of the claim.
@@ -51,20 +53,13 @@ AGREE_MIN_PROBABILITY = 0.05
 DENIAL_PRECISION = 0.8
 ASSERTION_PRECISION = 0.7
 
-_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# The stance model's tokens and stop words, so both read a text the same way ("new" is
+# no help in telling whether a sentence is about a claim).
+_WORD_RE = _TOKEN_RE
 # Sentence ends after a lower-case word or a digit, so "U.S. officials" stays one sentence.
 _SENT_RE = re.compile(r"(?<=[a-z0-9'\")\u2019][.!?])\s+(?=[A-Z\"'\u2018\u201c])|\n+")
 
-_STOP = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself now of off on once only or other our ours ourselves
-    out over own same she should so some such than that the their theirs them themselves then
-    there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say
-    also s t new""".split()
-)
+_STOP = STOP_WORDS | {"new"}
 
 #: Newsroom paraphrases folded into one concept (kept small and generic on purpose).
 _CONCEPTS = {
