@@ -186,3 +186,37 @@ def test_a_superuser_reviewer_cannot_approve_their_own_verdict(client, admin_use
     assert VerdictVersion.objects.get(pk=version.pk).state == "submitted"
     claim.refresh_from_db()
     assert claim.status != "published"
+
+
+# ----------------------------------------------------------------------- hostile input
+
+
+def test_it_refuses_script_links_where_a_url_is_typed(editor_client, world):
+    from claims.models import Claim
+    from sources.models import Source
+
+    claims = Claim.objects.count()
+    response = editor_client.post(reverse("claims:claim_new"), {
+        "text": "A claim with a script link", "claimant": "X", "claimant_kind": "person",
+        "priority": "2", "said_url": "javascript:alert(1)",
+    })
+    assert response.status_code == 400
+    assert Claim.objects.count() == claims
+    sources = Source.objects.count()
+    for url in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd"):
+        response = editor_client.post(
+            reverse("claims:evidence_attach", args=[world.claims["researching"].pk]),
+            {"url": url, "stance": "supports"},
+        )
+        assert response.status_code in (200, 400), url
+        assert Source.objects.count() == sources, url
+
+
+@pytest.mark.parametrize("query", [
+    "sort=;DROP TABLE claims_claim", "page=abc", "page=-1", "per_page=-5", "per_page=99999",
+    "assignee=abc", "status=nonsense", "tag=%00", "q=%27%22%3C", "said_from=not-a-date",
+    "q=" + "x" * 5000,
+])
+def test_it_survives_hostile_queue_parameters(editor_client, world, query):
+    response = editor_client.get("/?" + query)
+    assert response.status_code in (200, 400)
