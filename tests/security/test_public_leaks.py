@@ -94,3 +94,17 @@ def test_it_never_shows_a_correction_in_progress(client, world, editor):
 def test_it_never_caches_desk_pages_publicly(editor_client, world):
     response = editor_client.get(reverse("claims:claim_detail", args=[world.claims["new"].pk]))
     assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_claim_moved_to_published_by_hand_stays_private_without_an_approved_verdict(
+    client, world, reviewer
+):
+    """The claim page lets a reviewer move "in review" → "published" directly. Without an
+    approved verdict (the two-person step) nothing may reach the public side."""
+    from claims import services
+
+    claim = world.claims["in_review"]
+    services.claim_change_status(actor=reviewer, claim_id=claim.pk, to_status="published")
+    for url in (reverse("public:list"), reverse("public:feed")):
+        assert "In_Review claim" not in client.get(url).content.decode()
+    assert client.get(f"/fact-checks/{slugify(claim.text)}/").status_code == 404
