@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sources import demo_feed
@@ -123,7 +124,17 @@ def _row_response(request, feed, message: str):
             "can_manage": True, "flash": message,
         })
     messages.success(request, message)
-    return redirect(request.POST.get("next") or "sources:feed_list")
+    return redirect(_safe_next(request))
+
+
+def _safe_next(request) -> str:
+    """Back to the page the form was on, never to another site (``next`` is user input)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "sources:feed_list"
 
 
 @require_POST
