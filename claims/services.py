@@ -125,8 +125,32 @@ def claim_submit_for_review(*, actor, claim_id: int) -> Claim:
 
 
 @transaction.atomic
-def claim_publish(*, actor, claim_id: int) -> Claim:
-    return _move(actor=actor, claim_id=claim_id, to_status=ClaimStatus.PUBLISHED, verb="published")
+def claim_publish(*, actor, claim_id: int, version_id: int) -> Claim:
+    """Publish a claim as part of approving its verdict (claims.reviewing's verdict_approve).
+
+    The two-person rule holds here too, not only in the verdict service: there must be a
+    submitted verdict version for this claim, written by someone other than the publisher.
+    """
+    from claims.models import VerdictState, VerdictVersion
+
+    version = (
+        VerdictVersion.objects.filter(pk=version_id, claim_id=claim_id)
+        .only("state", "author_id")
+        .first()
+    )
+    if version is None or version.state != VerdictState.SUBMITTED:
+        raise ValidationError(
+            "A claim is published by approving its submitted verdict on the Verdict tab."
+        )
+    if version.author_id == getattr(actor, "pk", None):
+        raise PermissionDenied("You wrote this verdict, so another reviewer must approve it.")
+    return _move(
+        actor=actor,
+        claim_id=claim_id,
+        to_status=ClaimStatus.PUBLISHED,
+        verb="published",
+        version=version_id,
+    )
 
 
 @transaction.atomic
@@ -401,11 +425,16 @@ def claim_change_status(*, actor, claim_id: int, to_status: str, reason: str = "
         (ClaimStatus.TRIAGED, ClaimStatus.RESEARCHING): claim_start_research,
         (ClaimStatus.RESEARCHING, ClaimStatus.IN_REVIEW): claim_submit_for_review,
         (ClaimStatus.PUBLISHED, ClaimStatus.IN_REVIEW): claim_submit_for_review,
-        (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED): claim_publish,
         (ClaimStatus.REJECTED, ClaimStatus.NEW): claim_reopen,
     }
     if to_status == ClaimStatus.DUPLICATE:
         raise ValidationError("Mark a duplicate from the claim page: it needs the original claim.")
+    if to_status == ClaimStatus.PUBLISHED and current == ClaimStatus.IN_REVIEW:
+        if not can_review_claims(actor):
+            raise PermissionDenied("Only reviewers can publish a claim.")
+        raise ValidationError(
+            "Publish by approving the verdict on the Verdict tab: a second person must review it."
+        )
     if to_status == ClaimStatus.REJECTED:
         return claim_reject(actor=actor, claim_id=claim_id, reason=reason)
     move = forward.get((current, to_status))

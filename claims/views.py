@@ -35,7 +35,7 @@ from claims.forms import (
     QueueFilterForm,
 )
 from claims.models import Claim, ClaimStatus, Stance
-from claims.permissions import can_edit_claims, can_review_claims
+from claims.permissions import can_edit_claims
 
 
 def editor_required(view):
@@ -222,9 +222,11 @@ def claim_similar(request):
 def _allowed_moves(user, claim):
     if not can_edit_claims(user):
         return []
-    targets = services.ALLOWED_TRANSITIONS.get(claim.status, set()) - {ClaimStatus.DUPLICATE}
-    if not can_review_claims(user):
-        targets -= services.REVIEWER_ONLY_TARGETS
+    # Publishing happens by approving the verdict (Verdict tab), never as a bare move.
+    targets = services.ALLOWED_TRANSITIONS.get(claim.status, set()) - {
+        ClaimStatus.DUPLICATE,
+        *services.REVIEWER_ONLY_TARGETS,
+    }
     order = [s for s, _ in ClaimStatus.choices]
     return [ClaimStatus(s) for s in sorted(targets, key=order.index)]
 

@@ -234,7 +234,7 @@ def verdict_approve(*, actor, version_id: int, comments: str = "") -> VerdictVer
     _check_reviewable(actor=actor, version=version, action="approved")
     now = timezone.now()
     if claim.status == ClaimStatus.IN_REVIEW:
-        claim_services.claim_publish(actor=actor, claim_id=claim.pk)
+        claim_services.claim_publish(actor=actor, claim_id=claim.pk, version_id=version.pk)
     elif claim.status != ClaimStatus.PUBLISHED:
         raise ValidationError(
             f"A claim that is {claim.get_status_display().lower()} cannot be published."

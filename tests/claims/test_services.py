@@ -39,11 +39,24 @@ def test_a_claim_cannot_skip_steps(editor):
     assert claim.status == "new"
 
 
-def test_only_reviewers_publish(editor, reviewer):
+def test_publishing_needs_a_submitted_verdict_written_by_someone_else(editor, reviewer):
+    from claims.models import Rating, VerdictVersion
+    from claims.reviewing.ratings import ensure_default_scale
+
+    ensure_default_scale()
     claim = walk_claim_to(make_claim(editor), "in_review", actor=editor)
-    with pytest.raises(PermissionDenied):
-        services.claim_publish(actor=editor, claim_id=claim.pk)
-    assert services.claim_publish(actor=reviewer, claim_id=claim.pk).status == "published"
+    with pytest.raises(ValidationError, match="approving its submitted verdict"):
+        services.claim_publish(actor=reviewer, claim_id=claim.pk, version_id=0)
+    version = VerdictVersion.objects.create(
+        claim=claim, number=1, state="submitted", rating=Rating.objects.first(),
+        headline="h", summary_md="s", author=reviewer,
+    )
+    with pytest.raises(PermissionDenied):  # the reviewer wrote it: two-person rule
+        services.claim_publish(actor=reviewer, claim_id=claim.pk, version_id=version.pk)
+    with pytest.raises(PermissionDenied):  # editors never publish
+        services.claim_publish(actor=editor, claim_id=claim.pk, version_id=version.pk)
+    claim.refresh_from_db()
+    assert claim.status == "in_review"
 
 
 def test_rejecting_needs_a_reason(editor):

@@ -96,15 +96,20 @@ def test_it_never_caches_desk_pages_publicly(editor_client, world):
     assert "public" not in response.get("Cache-Control", "")
 
 
-def test_a_claim_moved_to_published_by_hand_stays_private_without_an_approved_verdict(
+def test_a_claim_cannot_be_published_by_hand_so_nothing_unreviewed_goes_public(
     client, world, reviewer
 ):
-    """The claim page lets a reviewer move "in review" → "published" directly. Without an
-    approved verdict (the two-person step) nothing may reach the public side."""
+    """Publishing is only ever the result of approving a verdict (the two-person step): a
+    bare status change is refused, and nothing reaches the public side."""
+    from django.core.exceptions import ValidationError
+
     from claims import services
 
     claim = world.claims["in_review"]
-    services.claim_change_status(actor=reviewer, claim_id=claim.pk, to_status="published")
+    with pytest.raises(ValidationError):
+        services.claim_change_status(actor=reviewer, claim_id=claim.pk, to_status="published")
+    claim.refresh_from_db()
+    assert claim.status == "in_review"
     for url in (reverse("public:list"), reverse("public:feed")):
         assert "In_Review claim" not in client.get(url).content.decode()
     assert client.get(f"/fact-checks/{slugify(claim.text)}/").status_code == 404

@@ -95,11 +95,14 @@ def test_it_returns_the_same_claim_on_a_double_submission(editor):
     assert created and not created_again and first.pk == second.pk
 
 
-def test_it_enforces_reviewer_only_publishing_in_the_service(editor, reviewer):
+def test_it_never_publishes_as_a_bare_status_change(editor, reviewer):
     claim = walk_claim_to(make_claim(editor), "in_review", actor=editor)
     with pytest.raises(PermissionDenied):
         services.claim_change_status(actor=editor, claim_id=claim.pk, to_status="published")
-    assert services.claim_change_status(actor=reviewer, claim_id=claim.pk, to_status="published").status == "published"
+    with pytest.raises(ValidationError, match="approving the verdict"):
+        services.claim_change_status(actor=reviewer, claim_id=claim.pk, to_status="published")
+    claim.refresh_from_db()
+    assert claim.status == "in_review"
 
 
 def test_it_routes_status_changes_to_the_named_transitions(editor):

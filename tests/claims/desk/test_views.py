@@ -147,7 +147,10 @@ def test_intake_warns_about_similar_claims(editor, editor_client):
 def test_the_claim_page_shows_moves_allowed_for_the_role(editor, reviewer, editor_client):
     claim = walk_claim_to(make_claim(editor), "in_review", actor=editor)
     assert b'value="published"' not in editor_client.get(f"/claims/{claim.pk}/").content
-    assert b'value="published"' in _client_for(reviewer).get(f"/claims/{claim.pk}/").content
+    # Reviewers publish by approving the verdict, so no bare "publish" move is offered.
+    reviewer_page = _client_for(reviewer).get(f"/claims/{claim.pk}/").content
+    assert b'value="published"' not in reviewer_page
+    assert b'value="researching"' in reviewer_page
 
 
 def test_the_claim_page_groups_evidence_and_polls_while_fetching(editor, editor_client):
