@@ -150,11 +150,6 @@ def claim_queue(*, user, params) -> QuerySet:
     return queryset.order_by(*SORTS.get(sort or "priority", SORTS["priority"]))
 
 
-def claim_list_for_triage(*, user):
-    """Kept for callers of the first scaffold: the default queue."""
-    return claim_queue(user=user, params={})
-
-
 def similar_claims(*, text: str, exclude_id: int | None = None, limit: int = 5) -> list[Claim]:
     """Existing claims that probably restate ``text`` (the intake form's duplicate warning).
 

@@ -16,7 +16,6 @@ from django.db.models import F, TextField, Value
 
 from claims.activity import activity_record
 from claims.models import (
-    OPEN_STATUSES,
     Claim,
     ClaimantKind,
     ClaimStatus,
@@ -253,9 +252,6 @@ def claim_assign(*, actor, claim_id: int, assignee) -> Claim:
     )
     return claim
 
-
-def claim_is_open(claim: Claim) -> bool:
-    return claim.status in OPEN_STATUSES
 
 
 class DuplicateEvidence(ValidationError):

@@ -121,10 +121,6 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title or self.url or self.description[:80] or f"Source {self.pk}"
 
-    @property
-    def latest_snapshot(self):
-        return self.snapshots.order_by("-fetched_at").first()
-
 
 class Snapshot(models.Model):
     """One archived fetch of a source. Never updated: a database trigger refuses it."""

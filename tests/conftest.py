@@ -81,9 +81,10 @@ class LiveWorker:
 
 
 @pytest.fixture
-def live_worker(transactional_db, tmp_path, settings):
+def live_worker(transactional_db, tmp_path, settings, monkeypatch):
     """A real Celery worker process on its own queue, using this test's database and the
-    configured broker (Redis in CI, the filesystem transport on a laptop)."""
+    configured broker (Redis in CI, the filesystem transport on a laptop). Tasks this test
+    process enqueues without naming a queue go to that worker too."""
     import subprocess
     import sys
     import time
@@ -115,6 +116,9 @@ def live_worker(transactional_db, tmp_path, settings):
             process.kill()
             pytest.fail(f"Celery worker did not start:\n{worker.log()}")
         time.sleep(0.2)
+    from workbench.celery import app
+
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
     yield worker
     if process.poll() is None:
         os.killpg(process.pid, 15)

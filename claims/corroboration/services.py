@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -170,9 +169,7 @@ def suggestion_restore(*, actor, suggestion_id: int) -> CoverageSuggestion:
 def _enqueue_gather(run_id: int) -> None:
     from claims.corroboration.tasks import coverage_gather
 
-    # COVERAGE_TASK_QUEUE lets a deployment (or a test's live worker) route the work.
-    queue = getattr(settings, "COVERAGE_TASK_QUEUE", None)
-    coverage_gather.apply_async(args=[run_id], **({"queue": queue} if queue else {}))
+    coverage_gather.delay(run_id)
 
 
 @transaction.atomic

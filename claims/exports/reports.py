@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.exports.rendering import render_summary
 from claims.models import (
     ActivityEvent,
     Claim,
@@ -28,6 +27,7 @@ from claims.models import (
     VerdictVersion,
 )
 from claims.permissions import can_edit_claims, can_review_claims
+from claims.reviewing.markdown import render_markdown
 from sources.models import Snapshot
 
 # Report headings for each stance, in the order a reader needs them.
@@ -118,7 +118,7 @@ def claim_report(*, claim_id: int, user) -> dict:
         "claim": claim,
         "tags": list(claim.tags.all()),
         "current_verdict": current,
-        "summary_html": render_summary(current.summary_md) if current else "",
+        "summary_html": render_markdown(current.summary_md) if current else "",
         "latest_version": versions[0] if versions else None,
         "versions": versions,
         "evidence_groups": groups,

@@ -19,7 +19,6 @@ def gdelt_env(settings, web_server, monkeypatch):
 def test_an_editor_gathers_coverage_and_accepts_a_supporting_and_a_denying_story(
     gdelt_env, live_worker, browser_page, live_server, editor, settings
 ):
-    settings.COVERAGE_TASK_QUEUE = live_worker.queue
     claim = make_claim(editor, text=MILITARY_AID_CLAIM)
     make_document(**DENYING_STORY, outlet=OutletFactory(name="Wire Service", domain="wire.example"))
     page = browser_page

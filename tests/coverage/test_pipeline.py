@@ -51,7 +51,6 @@ def test_feed_items_become_suggestions_and_accepted_evidence(live_worker, editor
 
 
 def test_gather_now_runs_on_a_real_worker(gdelt_env, live_worker, editor, settings):
-    settings.COVERAGE_TASK_QUEUE = live_worker.queue
     claim = make_claim(editor, text=MILITARY_AID_CLAIM)
 
     run, _ = services.gather_run_start(actor=editor, claim_id=claim.pk)

@@ -44,10 +44,7 @@ def news_site(web_server, settings):
     return feed_url
 
 
-def test_a_feed_poll_ends_in_accepted_archived_evidence(news_site, live_worker, editor, monkeypatch):
-    from workbench.celery import app
-
-    monkeypatch.setitem(app.conf, "task_default_queue", live_worker.queue)
+def test_a_feed_poll_ends_in_accepted_archived_evidence(news_site, live_worker, editor):
     claim = make_claim(editor, text=MILITARY_AID_CLAIM)
     feed = feed_add(url=news_site, kind="rss")
 

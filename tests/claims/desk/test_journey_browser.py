@@ -18,19 +18,7 @@ def loopback_web(settings, web_server):
     return web_server
 
 
-@pytest.fixture
-def archive_queue(live_worker):
-    """Send tasks enqueued by the app (running in this process's live_server) to the worker.
-    Django settings cannot reach the already-configured Celery app, so patch its conf."""
-    from workbench.celery import app
-
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = live_worker.queue
-    yield live_worker
-    app.conf.task_default_queue = previous
-
-
-def test_the_editor_journey(loopback_web, archive_queue, browser_page, live_server, editor):
+def test_the_editor_journey(loopback_web, live_worker, browser_page, live_server, editor):
     page = browser_page
     existing = make_claim(editor, text="Russia asked China for military assistance in Ukraine")
     login(page, live_server, editor)
