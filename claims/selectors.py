@@ -7,7 +7,7 @@ renders it and the exports feature reuses it (with ``QueueFilterForm``) for "exp
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -201,9 +201,3 @@ def claim_activity(*, claim_id: int, limit: int | None = 20):
 
 def claim_activity_count(*, claim_id: int) -> int:
     return ActivityEvent.objects.filter(claim_id=claim_id).count()
-
-
-def claim_evidence_counts(*, claim_id: int) -> dict:
-    return Evidence.objects.filter(claim_id=claim_id).aggregate(
-        total=Count("pk"), denials=Count("pk", filter=Q(is_denial=True))
-    )

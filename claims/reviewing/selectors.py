@@ -51,36 +51,11 @@ def latest_version(claim: Claim) -> VerdictVersion | None:
     return VerdictVersion.objects.filter(claim=claim).order_by("-number").first()
 
 
-def current_draft(claim: Claim) -> VerdictVersion | None:
-    latest = latest_version(claim)
-    return latest if latest and latest.state == VerdictState.DRAFT else None
-
-
-def pending_version(claim: Claim) -> VerdictVersion | None:
-    """The version awaiting review, if any (at most one at a time)."""
-    return (
-        VerdictVersion.objects.filter(claim=claim, state=VerdictState.SUBMITTED)
-        .order_by("-number")
-        .first()
-    )
-
-
 def approved_version(claim: Claim) -> VerdictVersion | None:
     """The verdict the public sees: the latest approved version."""
     return (
         VerdictVersion.objects.filter(claim=claim, state=VerdictState.APPROVED)
         .select_related("rating")
-        .order_by("-number")
-        .first()
-    )
-
-
-def previous_version(version: VerdictVersion) -> VerdictVersion | None:
-    return (
-        VerdictVersion.objects.filter(claim_id=version.claim_id, number__lt=version.number)
-        .exclude(state=VerdictState.DRAFT)
-        .select_related("rating")
-        .prefetch_related("cited_evidence__source")
         .order_by("-number")
         .first()
     )
