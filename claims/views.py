@@ -238,6 +238,13 @@ def _allowed_moves(user, claim):
 
 def _evidence_context(claim, **extra):
     evidence = selectors.claim_evidence(claim_id=claim.pk)
+    # One reverse() per page, not four per item: a claim can carry hundreds of items.
+    edit_url = reverse("claims:evidence_edit", args=[claim.pk, 0])
+    remove_url = reverse("claims:evidence_remove", args=[claim.pk, 0])
+    for item in evidence:
+        item.edit_url = edit_url.replace("/0/", f"/{item.pk}/")
+        item.remove_url = remove_url.replace("/0/", f"/{item.pk}/")
+        item.cited = "published" if item.cited_publicly else "review" if item.cited_in_review else ""
     groups = [
         ("supports", "Supporting", [e for e in evidence if e.stance == Stance.SUPPORTS]),
         ("denies", "Denials and refutations", [e for e in evidence if e.stance == Stance.DENIES]),
@@ -246,7 +253,10 @@ def _evidence_context(claim, **extra):
     fetching = any(e.source.fetch_status == "pending" for e in evidence)
     return {"claim": claim, "evidence_groups": groups, "evidence_fetching": fetching,
             "evidence_total": len(evidence),
-            "removed_evidence": selectors.claim_removed_evidence(claim_id=claim.pk), **extra}
+            "removed_evidence": selectors.claim_removed_evidence(claim_id=claim.pk),
+            "correction_url": reverse("reviewing:verdict", args=[claim.pk]) + "#correction",
+            # Defined, so the per-item checks never look up a missing name (slow in templates).
+            "evidence_message": "", "focus_evidence_id": None, **extra}
 
 
 def _edit_initial(claim):

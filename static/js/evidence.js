@@ -6,7 +6,14 @@
   // field of a form that just opened, or the list's status message.
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
-    var target = document.querySelector("[data-focus-after-swap]") ||
+    var list = document.querySelector("#evidence-list[data-focus-item]");
+    var target = null;
+    if (list) {
+      target = document.getElementById(list.getAttribute("data-focus-item"));
+      list.removeAttribute("data-focus-item");
+      if (target) target.setAttribute("tabindex", "-1");
+    }
+    target = target || document.querySelector("[data-focus-after-swap]") ||
       (root.querySelector && root.querySelector("[autofocus]"));
     if (target) {
       target.focus();

@@ -166,7 +166,7 @@ def test_editing_with_htmx_swaps_the_list_and_focuses_the_item(client, claim, ev
     saved = client.post(url, _form(evidence, stance="context"), headers={"HX-Request": "true"})
     body = saved.content.decode()
     assert saved.status_code == 200 and body.startswith('\n<div id="evidence-list"')
-    assert f'id="evidence-{evidence.pk}" aria-labelledby="evidence-title-{evidence.pk}" tabindex="-1" data-focus-after-swap' in body
+    assert f'<div id="evidence-list" data-focus-item="evidence-{evidence.pk}"' in body
     assert Evidence.objects.get(pk=evidence.pk).stance == "context"
 
 
@@ -236,3 +236,35 @@ def test_an_item_of_another_claim_is_not_found(client, claim, evidence, editor):
     other = make_claim(editor, text="Another claim")
     client.force_login(editor)
     assert client.get(reverse("claims:evidence_edit", args=[other.pk, evidence.pk])).status_code == 404
+
+
+def test_the_report_keeps_the_same_history(client, claim, evidence, editor):
+    _update(evidence, editor, stance="denies")
+    services.evidence_remove(actor=editor, evidence_id=evidence.pk, reason="Wrong briefing")
+    client.force_login(editor)
+    report = client.get(reverse("exports:claim_report", args=[claim.pk])).content.decode()
+    assert '<del><span class="visually-hidden">was </span>Supports</del>' in report
+    assert '<ins><span class="visually-hidden">now </span>Denies or refutes</ins>' in report
+    assert "Removed evidence" in report and "Wrong briefing" in report
+
+
+def test_the_claim_page_query_count_does_not_grow_with_evidence(client, claim, editor, reviewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    url = reverse("claims:claim_detail", args=[claim.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    for _ in range(2):
+        services.evidence_add(actor=editor, claim_id=claim.pk, source=SourceFactory(), stance="context")
+    few = count()
+    for _ in range(8):
+        item = services.evidence_add(actor=editor, claim_id=claim.pk, source=SourceFactory(), stance="supports")
+    services.evidence_remove(actor=editor, evidence_id=item.pk, reason="Off topic")
+    publish_claim(claim, author=editor, reviewer=reviewer)
+    assert count() <= few + 2  # a published claim also looks for a correction in progress
