@@ -10,14 +10,19 @@ Policy (see ``fetch``):
   real host name in the Host header and in TLS SNI/certificate verification, so a DNS
   answer that changes between check and connect (rebinding) cannot redirect us.
 * Every redirect hop is re-validated; redirects are capped.
-* Connect/read timeouts plus a total deadline; a body size cap; a content-type allow-list.
+* One total deadline (``FETCH_TOTAL_TIMEOUT``) bounds the whole fetch, every phase and
+  every redirect hop: DNS resolution (run with a timeout), each connect attempt across the
+  resolved addresses, the TLS handshake, response headers however slowly they are sent,
+  chunk-size lines, error-page bodies and the body itself. Connect and read timeouts bound
+  each single wait within it. A body size cap; a content-type allow-list.
 
 Errors: ``FetchRefused`` (policy, permanent) and ``FetchError`` subclasses for network
 problems. Every ``FetchError`` has ``transient: bool``; the task layer retries only those
 with ``transient=True`` (timeouts, connection failures, HTTP 5xx/408/429).
 
 Settings (read at call time from ``django.conf.settings`` with defaults):
-``FETCH_ALLOW_LOOPBACK`` ("" off, "1" any port, "8001,8002" those ports only),
+``FETCH_ALLOW_LOOPBACK`` ("" off, "1" 127.0.0.1 on any port, "8001,8002" only those ports;
+never any other loopback address or spelling),
 ``FETCH_MAX_BYTES`` (5 MiB), ``FETCH_CONNECT_TIMEOUT`` (5 s), ``FETCH_READ_TIMEOUT`` (10 s),
 ``FETCH_TOTAL_TIMEOUT`` (30 s), ``FETCH_MAX_REDIRECTS`` (5), ``FETCH_USER_AGENT``.
 """
@@ -26,10 +31,12 @@ from __future__ import annotations
 
 import codecs
 import http.client
+import io
 import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -65,7 +72,9 @@ PAGE_CONTENT_TYPES = frozenset(
 FEED_CONTENT_TYPES = frozenset(
     {
         "application/rss+xml",
+        "application/x-rss+xml",
         "application/atom+xml",
+        "application/x-atom+xml",
         "application/rdf+xml",
         "application/xml",
         "text/xml",
@@ -77,6 +86,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_HTTP_STATUSES = frozenset({408, 425, 429})
 _CHUNK = 64 * 1024
 ERROR_BODY_BYTES = 4096
+ERROR_BODY_SECONDS = 2.0  # at most this long (within the deadline) for an error page's excerpt
 
 
 # --------------------------------------------------------------------------- errors
@@ -218,6 +228,7 @@ def _loopback_allowance() -> bool | frozenset[int]:
 # --------------------------------------------------------------------------- address policy
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_ALLOWED_LOOPBACK = ipaddress.IPv4Address("127.0.0.1")
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -274,7 +285,7 @@ _CATEGORY_CODES = {
 def check_address(ip_string: str, port: int | None = None, *, host: str | None = None) -> None:
     """Refuse (raise ``FetchRefused``) unless ``ip_string`` is a public unicast address.
 
-    Loopback (127.0.0.0/8, ::1, and their IPv4-mapped forms) is allowed only when
+    Loopback is refused, except the one address 127.0.0.1 (written as IPv4) when
     ``FETCH_ALLOW_LOOPBACK`` permits it for ``port``. Makes no connection.
     """
     label = host or ip_string
@@ -294,6 +305,13 @@ def check_address(ip_string: str, port: int | None = None, *, host: str | None =
     what = f"{label} resolves to {ip_string}" if host and host != ip_string else f"{ip_string}"
     if category == "loopback":
         allowance = _loopback_allowance()
+        if allowance and ip != _ALLOWED_LOOPBACK:
+            # The allowance names one address, spelled one way: 127.0.0.2, ::1 and the
+            # IPv4-mapped, NAT64, 6to4 or compatible spellings of 127.0.0.1 stay refused.
+            raise FetchRefused(
+                "loopback_address",
+                f"Refused: {what}, a loopback address; only 127.0.0.1 may be allowed",
+            )
         if allowance is True or (allowance and port in allowance):
             return None
         if allowance:
@@ -397,11 +415,32 @@ def check_url(url: str) -> _Target:
     return _Target(url=url, scheme=scheme, host=host, port=port, path=path, is_ip=is_ip)
 
 
-def _checked_addresses(target: _Target) -> list[str]:
+def _resolve_within(target: _Target, timeout: float) -> list[str]:
+    """``resolve_host`` bounded by ``timeout``: the system resolver has no timeout of its
+    own, so it runs in a daemon thread that is left behind if it does not answer in time."""
+    outcome: dict[str, object] = {}
+
+    def lookup() -> None:
+        try:
+            outcome["addresses"] = resolve_host(target.host, target.port)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=lookup, name="fetch-dns", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise FetchTimeout(f"Timed out resolving {target.host} after {timeout:.3g} s", url=target.url)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["addresses"]
+
+
+def _checked_addresses(target: _Target, deadline: _Deadline, connect_timeout: float) -> list[str]:
     if target.is_ip:
         addresses = [target.host.split("%", 1)[0]]
     else:
-        addresses = resolve_host(target.host, target.port)
+        addresses = _resolve_within(target, min(connect_timeout, deadline.remaining()))
         if not addresses:
             raise FetchConnectionError(f"Could not resolve {target.host}: no addresses", url=target.url)
     for address in addresses:  # ALL must pass: one bad answer refuses the host
@@ -429,6 +468,70 @@ def _ssl_context() -> ssl.SSLContext:
     return ctx
 
 
+class _DeadlineReader(io.RawIOBase):
+    """Every read from the socket waits at most the read timeout and never past the
+    deadline, so a server that drips its headers, chunk-size lines or body a byte at a
+    time is cut off at the deadline like one that sends nothing."""
+
+    def __init__(self, owner: _DeadlineSocket):
+        super().__init__()
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self._owner.recv_into(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            super().close()
+            self._owner.release()
+
+
+class _DeadlineSocket:
+    """The connected socket as http.client sees it: every send and receive is bounded by
+    the read timeout and by the fetch's one deadline (``FetchTimeout`` once it has passed)."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline, read_timeout: float):
+        self._sock = sock
+        self.deadline = deadline
+        self._read_timeout = read_timeout
+        # Like socket.makefile(): the response's reader keeps the socket open after
+        # http.client "closes" the connection, until the reader is closed too.
+        self._users = 1
+        self._closed = False
+
+    def _arm(self) -> None:
+        self._sock.settimeout(min(self._read_timeout, self.deadline.remaining()))
+
+    def recv_into(self, buffer) -> int:
+        self._arm()
+        return self._sock.recv_into(buffer)
+
+    def makefile(self, mode: str = "rb", *args, **kwargs):
+        self._users += 1
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def sendall(self, data) -> None:
+        self._arm()
+        self._sock.sendall(data)
+
+    def tighten(self, seconds: float) -> None:
+        """Allow at most ``seconds`` more (and never past the current deadline)."""
+        self.deadline = _Deadline(min(seconds, self.deadline.remaining()), self.deadline.url)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.release()
+
+    def release(self) -> None:
+        self._users -= 1
+        if self._users <= 0:
+            self._sock.close()
+
+
 class _PinnedConnection(http.client.HTTPConnection):
     """HTTPConnection whose socket is supplied already connected (and maybe TLS-wrapped)."""
 
@@ -443,23 +546,22 @@ class _PinnedConnection(http.client.HTTPConnection):
 
 
 def _open_pinned(target: _Target, addresses: list[str], connect_timeout: float,
-                 read_timeout: float) -> tuple[socket.socket, str]:
+                 deadline: _Deadline) -> tuple[socket.socket, str]:
+    """Connect to the first checked address that answers, trying them in order; each attempt
+    waits at most ``connect_timeout`` and all of them together stop at the deadline."""
     last_exc: Exception | None = None
     for ip in addresses:
+        timeout = min(connect_timeout, deadline.remaining())
         try:
-            sock = _connect(ip, target.port, connect_timeout)
-        except TimeoutError as exc:
-            last_exc = exc
-            continue
-        except OSError as exc:
+            sock = _connect(ip, target.port, timeout)
+        except OSError as exc:  # refused, unreachable, or timed out (TimeoutError)
             last_exc = exc
             continue
         try:
             if target.scheme == "https":
-                sock.settimeout(connect_timeout)
+                sock.settimeout(min(connect_timeout, deadline.remaining()))
                 sni = None if target.is_ip else target.host
                 sock = _ssl_context().wrap_socket(sock, server_hostname=sni or target.host)
-            sock.settimeout(read_timeout)
             return sock, ip
         except ssl.SSLCertVerificationError as exc:
             sock.close()
@@ -471,9 +573,13 @@ def _open_pinned(target: _Target, addresses: list[str], connect_timeout: float,
         except TimeoutError as exc:
             sock.close()
             raise FetchTimeout(f"Timed out during TLS handshake with {target.host}", url=target.url) from exc
+        except FetchError:
+            sock.close()
+            raise
         except OSError as exc:
             sock.close()
             last_exc = exc
+    deadline.remaining()  # the deadline passing is the better explanation, if it has
     if isinstance(last_exc, TimeoutError):
         raise FetchTimeout(f"Timed out connecting to {target.host} after {connect_timeout:g} s",
                            url=target.url) from last_exc
@@ -548,8 +654,7 @@ class _Deadline:
         return left
 
 
-def _read_body(response: http.client.HTTPResponse, sock: socket.socket, max_bytes: int,
-               read_timeout: float, deadline: _Deadline, url: str) -> bytes:
+def _read_body(response: http.client.HTTPResponse, max_bytes: int, url: str) -> bytes:
     encoding = (response.getheader("Content-Encoding") or "").strip().lower()
     decompressor = None
     if encoding in ("gzip", "x-gzip"):
@@ -566,8 +671,7 @@ def _read_body(response: http.client.HTTPResponse, sock: socket.socket, max_byte
     chunks: list[bytes] = []
     size = 0
     raw_size = 0
-    while True:
-        sock.settimeout(min(read_timeout, deadline.remaining()))
+    while True:  # each read is bounded by the socket's deadline (see _DeadlineSocket)
         chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
         if not chunk:
             break
@@ -630,10 +734,9 @@ def fetch(
 
     while True:
         target = check_url(current)
-        addresses = _checked_addresses(target)
-        deadline.remaining()
-        sock, ip = _open_pinned(target, addresses, min(connect_timeout, deadline.remaining()),
-                                min(read_timeout, deadline.remaining()))
+        addresses = _checked_addresses(target, deadline, connect_timeout)
+        raw_sock, ip = _open_pinned(target, addresses, connect_timeout, deadline)
+        sock = _DeadlineSocket(raw_sock, deadline, read_timeout)
         conn = _PinnedConnection(target.host, target.port, sock,
                                  443 if target.scheme == "https" else 80, read_timeout)
         try:
@@ -651,7 +754,6 @@ def fetch(
                 headers.update(extra_headers)
             try:
                 conn.request("GET", target.path, headers=headers)
-                sock.settimeout(min(read_timeout, deadline.remaining()))
                 response = conn.getresponse()
             except TimeoutError as exc:
                 raise FetchTimeout(
@@ -691,7 +793,7 @@ def fetch(
                     retry_after=_retry_after(resp_headers.get("retry-after")),
                 )
                 try:  # a short, best-effort excerpt: APIs explain their errors there
-                    sock.settimeout(min(read_timeout, deadline.remaining(), 2.0))
+                    sock.tighten(ERROR_BODY_SECONDS)
                     excerpt = response.read(ERROR_BODY_BYTES) or b""
                     if resp_headers.get("content-encoding", "").lower() in ("gzip", "x-gzip"):
                         excerpt = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(excerpt, 65536)
@@ -715,7 +817,7 @@ def fetch(
                     url=current,
                 )
             try:
-                body = _read_body(response, sock, max_bytes, read_timeout, deadline, current)
+                body = _read_body(response, max_bytes, current)
             except TimeoutError as exc:
                 raise FetchTimeout(f"Timed out reading from {target.host}", url=current) from exc
             except zlib.error as exc:

@@ -85,6 +85,25 @@ def test_atom_feed(served):
     assert second.published_at == datetime(2022, 3, 15, 6, 0, tzinfo=UTC)  # from <updated>
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/rss+xml", "application/x-rss+xml", "application/atom+xml",
+     "application/x-atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+     "text/html", "text/plain", ""],
+)
+@pytest.mark.parametrize("name", ["feed_rss2.xml", "feed_atom.xml"])
+def test_feeds_are_read_whatever_type_they_are_served_as(served, name, content_type):
+    served.add_route(f"/typed/{name}", (served_file(name)), content_type=content_type)
+    result = rss(served.url(f"/typed/{name}"))
+    assert result.items and result.feed_title
+
+
+def served_file(name: str) -> bytes:
+    from tests.support.fixture_server import FIXTURES_DIR
+
+    return (FIXTURES_DIR / name).read_bytes()
+
+
 def test_items_without_links_and_duplicates_are_reported(served):
     result = rss(served.url("/feed_problems.xml"))
     assert [i.url for i in result.items] == ["https://problems.example/one", "https://problems.example/two"]

@@ -110,13 +110,34 @@ def test_check_address_message_names_host_and_category():
 def test_loopback_allowance_by_port(settings):
     settings.FETCH_ALLOW_LOOPBACK = "8001,8002"
     check_address("127.0.0.1", 8001)
-    check_address("::1", 8002)
+    check_address("127.0.0.1", 8002)
     with pytest.raises(FetchRefused, match="only on port"):
         check_address("127.0.0.1", 8003)
     with pytest.raises(FetchRefused):  # the allowance never opens private ranges
         check_address("10.0.0.1", 8001)
     settings.FETCH_ALLOW_LOOPBACK = "1"
-    check_address("127.0.0.2", 65000)
+    check_address("127.0.0.1", 65000)
+
+
+@pytest.mark.parametrize("allowance", ["1", "8001"])
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "127.0.0.2",            # another loopback address
+        "127.1.2.3",
+        "::1",                  # IPv6 loopback
+        "::ffff:127.0.0.1",     # IPv4-mapped
+        "::ffff:7f00:1",        # the same, written in hex
+        "64:ff9b::7f00:1",      # NAT64
+        "2002:7f00:1::",        # 6to4
+        "::127.0.0.1",          # IPv4-compatible
+    ],
+)
+def test_the_loopback_allowance_is_127_0_0_1_only(ip, allowance, settings):
+    settings.FETCH_ALLOW_LOOPBACK = allowance
+    with pytest.raises(FetchRefused) as info:
+        check_address(ip, 8001)
+    assert info.value.reason_code in {"loopback_address", "non_public_address", "reserved_address"}
 
 
 # --------------------------------------------------------------------------- URL policy

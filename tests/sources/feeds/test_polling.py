@@ -220,6 +220,11 @@ def test_it_steps_aside_while_another_worker_holds_the_feed(served, django_db_bl
     with psycopg.connect(url, autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_NAMESPACE, feed.pk])
         assert feed_poll(feed_id=feed.pk) is None
+        # Unlock before closing: the server releases a closing session's locks only after
+        # the client has gone, so the poll below could otherwise still find the lock held.
+        unlocked = other.execute("SELECT pg_advisory_unlock(%s, %s)",
+                                 [ADVISORY_NAMESPACE, feed.pk]).fetchone()[0]
+        assert unlocked is True
     assert not FeedPoll.objects.filter(feed=feed).exists()
     assert feed_poll(feed_id=feed.pk).status == "succeeded"
 
