@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -111,10 +111,11 @@ def _row_for(item: FeedItem, canonical_url: str, outlet_id, feed_id, now) -> tup
     summary = plain_text(item.summary)
     # RSS content:encoded is the article body when the feed carries it.
     text = plain_text((item.extra or {}).get("content") or "")
-    # What the item's words say beats what the feed declares for all its items.
-    language = detect_language(f"{title}. {summary[:300] or text[:300]}") or (
-        (item.language or "").split("-")[0].lower()
-    )
+    # What the item's words say beats what the feed declares for all its items; the feed's
+    # code is kept when it agrees ("en-gb" for English).
+    declared = (item.language or "").strip().lower()
+    detected = detect_language(f"{title}. {summary[:300] or text[:300]}")
+    language = declared if declared.split("-")[0] == detected or not detected else detected
     return (
         canonical_url, title, summary, text, plain_text(item.author, 300), item.published_at,
         language[:16], outlet_id, feed_id,
@@ -192,7 +193,8 @@ def documents_upsert(*, items: Iterable[FeedItem], feed: Feed | None = None) -> 
 def document_ts_config(field: str = "language"):
     """Each document's text-search configuration, from its language (``simple`` if none)."""
     return Case(
-        *(When(**{field: code}, then=Value(name)) for code, name in TS_CONFIGS.items()),
+        *(When(Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}-"}), then=Value(name))
+          for code, name in TS_CONFIGS.items()),
         default=Value(ts_config("")),
     )
 

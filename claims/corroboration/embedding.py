@@ -98,9 +98,9 @@ def claims_embed(*, claim_ids: Iterable[int]) -> list[int]:
 
 
 def _send(task_name: str, ids: list[int]) -> None:
-    from celery import current_app
+    from claims.corroboration import tasks
 
-    current_app.send_task(task_name, args=[ids], queue=embedding_queue())
+    getattr(tasks, task_name.rsplit(".", 1)[1]).apply_async(args=[ids], queue=embedding_queue())
 
 
 def documents_embed_later(*, document_ids: Iterable[int]) -> None:

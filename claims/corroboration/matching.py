@@ -448,11 +448,11 @@ LIMIT %(limit)s
 """
 
 
-def claim_candidate_documents(*, claim: Claim, limit: int = 200) -> list[int]:
-    """Stored documents that share salient words with the claim or sit near it in embedding
-    space, best first (not yet suggested)."""
+def claim_candidate_documents(*, claim: Claim, limit: int = 200, fulltext: bool = True) -> list[int]:
+    """Stored documents that share salient words with the claim (unless ``fulltext=False``)
+    or sit near it in embedding space, best first (not yet suggested)."""
     ids: list[int] = []
-    query = or_query(claim.text)
+    query = or_query(claim.text) if fulltext else ""
     with connection.cursor() as cursor:
         if query:
             cursor.execute(_CLAIM_DOCUMENTS_SQL, {"qtext": query, "config": ts_config(claim.language),

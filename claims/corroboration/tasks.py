@@ -79,7 +79,8 @@ def documents_embed(self, document_ids: list[int]) -> int:
 )
 def claims_embed(claim_ids: list[int]) -> int:
     """Detect claims' languages and embed them, then look for their coverage among the
-    stored documents (what a feed brought before the claim was logged). Idempotent."""
+    embedded documents (what the semantic pass saw before the claim had a vector; documents
+    still waiting for theirs meet the claim in their own pass). Idempotent."""
     from claims.corroboration.embedding import claims_embed as embed
     from claims.corroboration.matching import claim_candidate_documents, claim_match_documents
     from claims.models import OPEN_STATUSES, Claim
@@ -87,8 +88,8 @@ def claims_embed(claim_ids: list[int]) -> int:
     done = embed(claim_ids=[int(i) for i in claim_ids or []])
     created = 0
     for claim in Claim.objects.filter(pk__in=done, status__in=OPEN_STATUSES):
-        created += claim_match_documents(claim=claim,
-                                         document_ids=claim_candidate_documents(claim=claim))
+        candidates = claim_candidate_documents(claim=claim, fulltext=False)
+        created += claim_match_documents(claim=claim, document_ids=candidates)
     logger.info("claims_embed: %s embedded, %s new suggestions", len(done), created)
     return len(done)
 

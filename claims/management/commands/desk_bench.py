@@ -147,7 +147,8 @@ class Command(BaseCommand):
                 cursor.execute(
                     """
                     UPDATE claims_claim c SET embedding = (
-                        SELECT array_agg(random() - 0.5 + 0 * c.id)::vector FROM generate_series(1, 384)
+                        SELECT array_agg(random() - 0.5 + 0 * g + 0 * c.id)::vector
+                        FROM generate_series(1, 384) AS g
                     )
                     FROM claims_claim_tags ct WHERE ct.claim_id = c.id AND ct.tag_id = %s
                     """,

@@ -13,6 +13,22 @@ from sources.feeds import feed_poll, feeds_due
 from sources.models import Feed
 
 
+def _matcher():
+    """Both coverage matching passes, in this process (the lexical one, then embedding and
+    the semantic one), or None if that part of the app is not present."""
+    try:
+        from claims.corroboration.embedding import documents_embed
+        from claims.corroboration.matching import documents_match, documents_match_semantic
+    except ImportError:
+        return None
+
+    def match(document_ids):
+        documents_match(document_ids=document_ids)
+        documents_match_semantic(document_ids=documents_embed(document_ids=document_ids))
+
+    return match
+
+
 class Command(BaseCommand):
     help = "Poll all due feeds (enqueue, or --sync to poll here and match the new documents)."
 
@@ -55,9 +71,12 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(due)} feed(s) polled, {len(new_ids)} new document(s).")
         if not new_ids:
             return
-        from claims.corroboration.embedding import documents_embed
-        from claims.corroboration.matching import documents_match, documents_match_semantic
-
-        documents_match(document_ids=new_ids)
-        documents_match_semantic(document_ids=documents_embed(document_ids=new_ids))
+        match = _matcher()
+        if match is None:
+            self.stdout.write(self.style.WARNING(
+                "Coverage matching is not available yet (claims.corroboration.matching."
+                "documents_match); new documents were stored but not matched."
+            ))
+            return
+        match(new_ids)
         self.stdout.write(self.style.SUCCESS(f"Matched {len(new_ids)} new document(s) against open claims."))
