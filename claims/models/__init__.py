@@ -4,6 +4,7 @@ verdicts (ratings, verdict versions, reviews, notifications) and coverage (sugge
 from claims.models.core import (  # noqa: F401
     OPEN_STATUSES,
     ActivityEvent,
+    ActivityVerb,
     Claim,
     ClaimantKind,
     ClaimStatus,
@@ -20,6 +21,7 @@ from claims.models.coverage import (  # noqa: F401
     SuggestionStatus,
 )
 from claims.models.verdicts import (  # noqa: F401
+    CorrectionChange,
     Notification,
     Rating,
     Review,

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from claims.models import ActivityEvent, Notification
+from claims.models import ActivityEvent, ActivityVerb, Notification
 
-EMAILED_VERB = "emailed a notification"
+EMAILED_VERB = ActivityVerb.NOTIFICATION_EMAILED
 TRANSIENT_MAIL_ERRORS = (
     smtplib.SMTPServerDisconnected,
     smtplib.SMTPConnectError,

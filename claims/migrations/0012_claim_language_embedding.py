@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_desk_indexes'),
-        ('sources', '0006_document_embeddings'),  # creates the vector extension
+        ('claims', '0011_roles_for_corrections'),
+        ('sources', '0007_document_embeddings'),  # creates the vector extension
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
