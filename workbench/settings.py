@@ -186,6 +186,8 @@ else:
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Embedding documents and claims is slow and CPU-bound: its own queue, its own worker process.
+CELERY_EMBEDDING_QUEUE = os.environ.get("CELERY_EMBEDDING_QUEUE", "embeddings")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -203,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "sources.feed_tasks.feeds_poll_due", "schedule": 60.0},
     # Re-checks cited links for rot or silent edits, a batch at a time.
     "check-cited-links": {"task": "sources.tasks.links_check_due", "schedule": 15 * 60.0},
+    # Sends documents and claims that still lack an embedding to the embedding queue.
+    "embed-missing": {"task": "claims.corroboration.tasks.embeddings_sweep", "schedule": 5 * 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
