@@ -124,6 +124,12 @@ else:
 
     DATABASES = {"default": embedded_database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"].setdefault("TEST", {})
+# A pooled connection is checked before reuse, so a database restart costs one reconnect,
+# not an error page or a failed task; connecting gives up quickly when the server is away.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------
@@ -166,6 +172,13 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factdesk@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP conversation may block a worker (emails are sent by tasks, never in a request).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
@@ -184,6 +197,12 @@ else:
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }
+# Publishing gives up quickly when the broker is down: the work is already recorded in the
+# database (workbench.followup) and the sweep queues it once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_IGNORE_RESULT = True
@@ -197,13 +216,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Task modules beyond each app's tasks.py.
-CELERY_IMPORTS = ["sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks"]
+CELERY_IMPORTS = [
+    "sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks",
+    "workbench.followup",
+]
+# Each beat message expires before the next one is due, so while the workers are down the
+# queue holds at most one of each instead of one a minute.
 CELERY_BEAT_SCHEDULE = {
     # Polls every feed that is due; each feed keeps its own interval and backoff.
-    "poll-due-feeds": {"task": "sources.feed_tasks.feeds_poll_due", "schedule": 60.0},
+    "poll-due-feeds": {"task": "sources.feed_tasks.feeds_poll_due", "schedule": 60.0,
+                       "options": {"expires": 55}},
     # Re-checks cited links for rot or silent edits, a batch at a time.
-    "check-cited-links": {"task": "sources.tasks.links_check_due", "schedule": 15 * 60.0},
+    "check-cited-links": {"task": "sources.tasks.links_check_due", "schedule": 15 * 60.0,
+                          "options": {"expires": 14 * 60}},
+    # Queues again the follow-up work (archives, matching, emails) still pending after
+    # FOLLOWUP_GRACE_SECONDS, e.g. because the broker was down when it was recorded.
+    "sweep-follow-up-work": {"task": "workbench.followup.followup_sweep_task", "schedule": 60.0,
+                             "options": {"expires": 55}},
 }
+# Follow-up work still pending this long after it was last queued is queued again; it must
+# be longer than any task's hard time limit. After this many attempts that never finished
+# (the worker was killed each time) the work is parked as failed, its reason shown.
+FOLLOWUP_GRACE_SECONDS = env_int("FOLLOWUP_GRACE_SECONDS", 600)
+FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 5)
 CELERY_TIMEZONE = "UTC"
 
 # --- Outbound fetching (sources.fetching) ---------------------------------------------

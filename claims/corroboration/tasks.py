@@ -8,30 +8,32 @@ from celery import shared_task
 
 logger = logging.getLogger(__name__)
 
-#: A task handles at most this many document ids; longer lists are split into more tasks.
-MATCH_TASK_CHUNK = 1000
-
-
 @shared_task(
     name="claims.corroboration.tasks.documents_match",
-    bind=True,
     acks_late=True,
     ignore_result=True,
     soft_time_limit=240,
     time_limit=300,
 )
-def documents_match(self, document_ids: list[int]) -> int:
-    """Suggest newly stored documents to the open claims they cover. Idempotent."""
+def documents_match(document_ids: list[int], ticket: str | None = None) -> int:
+    """Suggest newly stored documents to the open claims they cover. Idempotent.
+
+    Sent with a ``ticket`` by the documents' follow-up work (``sources.followups``): only
+    documents still waiting for matching under that ticket are matched, then marked done.
+    Without one (a run by hand) the given documents are matched whatever their state.
+    """
     from claims.corroboration.matching import documents_match as match
+    from sources.documents import documents_mark_matched
+    from sources.followups import DOCUMENT_MATCH
+    from workbench.followup import followup_begin
 
     ids = sorted({int(i) for i in document_ids or []})
-    if len(ids) > MATCH_TASK_CHUNK:
-        queue = (self.request.delivery_info or {}).get("routing_key")
-        for start in range(MATCH_TASK_CHUNK, len(ids), MATCH_TASK_CHUNK):
-            chunk = ids[start : start + MATCH_TASK_CHUNK]
-            self.apply_async(args=[chunk], **({"queue": queue} if queue else {}))
-        ids = ids[:MATCH_TASK_CHUNK]
+    if ticket is not None:
+        ids = followup_begin(DOCUMENT_MATCH, ids, ticket)
+    if not ids:
+        return 0
     created = match(document_ids=ids)
+    documents_mark_matched(document_ids=ids)
     logger.info("documents_match: %s documents, %s new suggestions", len(ids), created)
     return created
 

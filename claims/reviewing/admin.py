@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from claims.models import Notification, Rating, Review, VerdictVersion
+from claims.models import EmailDelivery, Notification, Rating, Review, VerdictVersion
 
 
 class ReadOnlyAdminMixin:
@@ -119,3 +119,14 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["verb"]
     search_fields = ["message", "recipient__username"]
     readonly_fields = ["recipient", "verb", "message", "claim", "version", "created_at", "read_at"]
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every email the desk sends, with its attempts and last error: a record, read-only."""
+
+    list_display = ["notification", "state", "attempts", "sent_at", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["notification__recipient__username", "notification__message", "last_error"]
+    list_select_related = ["notification__recipient"]
+    date_hierarchy = "created_at"
