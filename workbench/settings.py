@@ -266,7 +266,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Task modules beyond each app's tasks.py.
 CELERY_IMPORTS = [
     "sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks",
-    "workbench.followup",
+    "claims.exports.tasks", "workbench.followup",
 ]
 # Each beat message expires before the next one is due, so while the workers are down the
 # queue holds at most one of each instead of one a minute.
@@ -287,6 +287,9 @@ CELERY_BEAT_SCHEDULE = {
 # (the worker was killed each time) the work is parked as failed, its reason shown.
 FOLLOWUP_GRACE_SECONDS = env_int("FOLLOWUP_GRACE_SECONDS", 600)
 FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 5)
+# A claim report with more evidence items and activity events than this is rendered to PDF
+# by a worker (and downloaded when ready) instead of in the web request.
+REPORT_PDF_INLINE_ITEMS = env_int("REPORT_PDF_INLINE_ITEMS", 300)
 CELERY_TIMEZONE = "UTC"
 
 # --- Outbound fetching (sources.fetching) ---------------------------------------------

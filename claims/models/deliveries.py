@@ -6,6 +6,7 @@ that decides to send, queued on commit, swept again while pending, sent once.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -47,3 +48,40 @@ class EmailDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"Email for notification {self.notification_id}: {self.state}"
+
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ReportRender(models.Model):
+    """A claim's PDF report rendered by a worker: large records take longer than a web
+    request may. Valid while the claim's record has not changed since ``activity_mark``
+    (the id of its latest activity event when it was asked for)."""
+
+    State = ReportState
+
+    claim = models.ForeignKey("claims.Claim", on_delete=models.CASCADE, related_name="report_renders")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    activity_mark = models.BigIntegerField(default=0)
+    state = models.CharField(max_length=8, choices=ReportState.choices, default=ReportState.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["claim", "-created_at"], name="reportrender_claim")]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ReportState.values),
+                                   name="reportrender_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF of claim {self.claim_id}: {self.state}"
