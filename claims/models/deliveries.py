@@ -1,4 +1,4 @@
-"""Deliveries: one row per message the newsroom sends out, with its attempts and outcome.
+"""Deliveries: one row per message (or file) the newsroom sends out, with its attempts and outcome.
 
 Each row is durable follow-up work (``workbench.followup``): created in the transaction
 that decides to send, queued on commit, swept again while pending, sent once.
@@ -18,7 +18,21 @@ class DeliveryState(models.TextChoices):
     SKIPPED = "skipped", "Not sent (no address)"
 
 
-class EmailDelivery(models.Model):
+class Delivery(models.Model):
+    """What every delivery row keeps for ``workbench.followup``: when it was last queued
+    (its ticket), how many attempts it took, and the last error. Subclasses add ``state``
+    (whose "pending" is the work still to do) and what is delivered."""
+
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class EmailDelivery(Delivery):
     """The email of one notification."""
 
     State = DeliveryState
@@ -28,13 +42,9 @@ class EmailDelivery(models.Model):
     )
     state = models.CharField(max_length=8, choices=DeliveryState.choices,
                              default=DeliveryState.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(Delivery.Meta):
         ordering = ["-created_at"]
         verbose_name_plural = "email deliveries"
         indexes = [
@@ -56,7 +66,7 @@ class ReportState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class ReportRender(models.Model):
+class ReportRender(Delivery):
     """A claim's PDF report rendered by a worker: large records take longer than a web
     request may. Valid while the claim's record has not changed since ``activity_mark``
     (the id of its latest activity event when it was asked for)."""
@@ -68,14 +78,10 @@ class ReportRender(models.Model):
                                      related_name="+")
     activity_mark = models.BigIntegerField(default=0)
     state = models.CharField(max_length=8, choices=ReportState.choices, default=ReportState.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
     pdf = models.BinaryField(null=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(Delivery.Meta):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["claim", "-created_at"], name="reportrender_claim")]
         constraints = [
