@@ -109,6 +109,7 @@ def _send(kind: FollowUp, ids: Sequence[int], ticket: str) -> bool:
     """Hand the messages to the broker. False (logged) when it cannot take them."""
     from workbench.celery import app
 
+    app.finalize(auto=True)  # sending by name alone would skip the app's set-up hooks
     groups = [ids[i:i + kind.batch] for i in range(0, len(ids), kind.batch)] if kind.batch \
         else [[pk] for pk in ids]
     try:
