@@ -115,6 +115,9 @@ def _send(kind: FollowUp, ids: Sequence[int], ticket: str) -> bool:
     try:
         for group in groups:
             first = list(group) if kind.batch else group[0]
+            if app.conf.task_always_eager:  # CELERY_TASK_ALWAYS_EAGER: run here, like .delay()
+                app.tasks[kind.task].apply(args=[first], kwargs={"ticket": ticket})
+                continue
             app.send_task(kind.task, args=[first], kwargs={"ticket": ticket}, **kind.options)
     except Exception as exc:  # noqa: BLE001 - any broker failure: the sweep sends it later
         logger.warning("%s: could not queue %d row(s) (%s: %s); the sweep will queue them "

@@ -11,7 +11,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from claims.models import EmailDelivery, Notification, Rating, Review, VerdictVersion
+from claims.models import EmailDelivery, Notification, Rating, ReportRender, Review, VerdictVersion
 
 
 class ReadOnlyAdminMixin:
@@ -130,3 +130,14 @@ class EmailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["notification__recipient__username", "notification__message", "last_error"]
     list_select_related = ["notification__recipient"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ReportRender)
+class ReportRenderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """PDF reports rendered by a worker: a record of what was prepared and any error."""
+
+    list_display = ["claim", "state", "attempts", "requested_by", "created_at", "finished_at"]
+    list_filter = ["state"]
+    search_fields = ["claim__text", "requested_by__username", "last_error"]
+    list_select_related = ["claim", "requested_by"]
+    exclude = ["pdf"]
