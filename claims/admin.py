@@ -1,7 +1,11 @@
-"""Admin for the newsroom. Status changes are read-only here: they go through services."""
+"""Admin for the newsroom. Claims, evidence and the activity log are read-only here: they
+change through the desk's services, which keep published work frozen and log every change."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
+from claims.activity import describe_changes
 from claims.models import (
     ActivityEvent,
     Claim,
@@ -11,6 +15,7 @@ from claims.models import (
     Note,
     Tag,
 )
+from claims.reviewing.admin import ReadOnlyAdminMixin  # also registers verdicts and reviews
 
 
 @admin.register(Tag)
@@ -18,38 +23,76 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class EvidenceInline(admin.TabularInline):
+class DeskOnlyMixin(ReadOnlyAdminMixin):
+    """Claims and evidence change only on the desk, whose services check the workflow, keep
+    published content frozen (corrections are reviewed by a second person) and log the old and
+    new value of every field. The admin shows them, links to the desk and cannot bypass it —
+    superusers included."""
+
+
+class EvidenceInline(DeskOnlyMixin, admin.TabularInline):
     model = Evidence
     extra = 0
-    autocomplete_fields = ["source"]
-    fields = ["source", "stance", "speaker", "speaker_is_party", "quote", "added_by"]
-    readonly_fields = ["added_by"]
+    fields = ["source", "stance", "speaker", "speaker_is_party", "quote", "added_by", "removed_at"]
+    readonly_fields = fields
+    show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False  # attach evidence from the claim page, which logs it
+
+def _desk_link(url: str, text: str):
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(DeskOnlyMixin, admin.ModelAdmin):
+    """Read-only: claims are edited on the claim page, published ones only by correction."""
+
     list_display = ["__str__", "claimant", "status", "priority", "assignee", "created_at"]
     list_filter = ["status", "priority", "claimant_kind", "tags", "assignee"]
     search_fields = ["text", "claimant", "said_where"]
-    readonly_fields = ["status", "duplicate_of", "rejection_reason", "revision", "created_by", "created_at", "updated_at"]
-    autocomplete_fields = ["assignee", "tags"]
     date_hierarchy = "created_at"
+    fields = [
+        "on_the_desk", "text", "claimant", "claimant_kind", "said_url", "said_where", "said_on",
+        "tags", "status", "priority", "assignee", "duplicate_of", "rejection_reason", "slug",
+        "published_at", "revision", "created_by", "created_at", "updated_at",
+    ]
+    readonly_fields = fields
     inlines = [EvidenceInline]
 
-    def has_add_permission(self, request):
-        return False  # claims are logged through the desk so intake checks and activity run
+    @admin.display(description="Change it")
+    def on_the_desk(self, obj):
+        if obj.published_at:
+            return _desk_link(
+                reverse("reviewing:verdict", args=[obj.pk]) + "#correction",
+                "Published: propose a correction on the Verdict tab (a second person reviews it)",
+            )
+        return _desk_link(reverse("claims:claim_detail", args=[obj.pk]), "Open the claim page")
+
+    def view_on_site(self, obj):
+        return reverse("claims:claim_detail", args=[obj.pk])
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ["claim", "stance", "speaker", "is_denial", "source", "added_at"]
+class EvidenceAdmin(DeskOnlyMixin, admin.ModelAdmin):
+    """Read-only: evidence is corrected and removed on the claim page, which keeps its
+    history; evidence cited by a published verdict changes only through a correction."""
+
+    list_display = ["claim", "stance", "speaker", "is_denial", "source", "added_at", "removed_at"]
     list_filter = ["stance", "is_denial", "speaker_is_party"]
     search_fields = ["quote", "speaker", "note", "claim__text", "source__title"]
-    autocomplete_fields = ["claim", "source"]
-    readonly_fields = ["is_denial", "added_by", "added_at"]
+    list_select_related = ["claim", "source"]
+    fields = [
+        "on_the_desk", "claim", "source", "stance", "speaker", "speaker_is_party", "is_denial",
+        "quote", "note", "stated_on", "stated_where", "added_by", "added_at", "revision",
+        "removed_at", "removed_by", "removal_reason",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="Change it")
+    def on_the_desk(self, obj):
+        return _desk_link(
+            reverse("claims:evidence_edit", args=[obj.claim_id, obj.pk]),
+            "Edit it on the claim page (cited evidence of a published verdict: propose a correction)",
+        )
 
 
 @admin.register(Note)
@@ -60,21 +103,26 @@ class NoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(admin.ModelAdmin):
+class ActivityEventAdmin(DeskOnlyMixin, admin.ModelAdmin):
+    """The log of what happened: nobody edits or deletes it."""
+
     list_display = ["at", "actor", "verb", "claim"]
     list_filter = ["verb", "actor"]
-    search_fields = ["verb", "claim__text", "actor__username"]
+    search_fields = ["claim__text", "actor__username"]
     date_hierarchy = "at"
+    list_select_related = ["actor", "claim"]
+    fields = ["at", "actor", "verb", "claim", "what_changed", "details"]
+    readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+    @admin.display(description="What changed")
+    def what_changed(self, obj):
+        rows = describe_changes((obj.details or {}).get("changes"))
+        if not rows:
+            return "—"
+        return format_html_join(
+            "", "<p><strong>{}</strong>: <del>{}</del> → <ins>{}</ins></p>",
+            ((row.label, row.old or "(empty)", row.new or "(empty)") for row in rows),
+        )
 
 
 @admin.register(CoverageSuggestion)
@@ -105,5 +153,3 @@ class GatherRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-
-import claims.reviewing.admin  # noqa: E402,F401  (registers ratings, verdicts, reviews, notifications)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from claims.models import ClaimantKind, ClaimStatus, Priority, Stance
 from sources.models import Outlet, SourceKind
+from sources.validators import validate_web_url
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -118,6 +119,17 @@ class _UniqueIds:
         super().__init__(*args, **kwargs)
 
 
+class WebURLField(forms.URLField):
+    """A URL field that takes web addresses only, and says so: ``javascript:``, ``data:``,
+    ``ftp:`` and the rest are refused with one clear message before any other check."""
+
+    def run_validators(self, value):
+        if value in self.empty_values:
+            return
+        validate_web_url(value)
+        super().run_validators(value)
+
+
 class ClaimForm(forms.Form):
     """Intake and edit: the claim's own details."""
 
@@ -129,7 +141,7 @@ class ClaimForm(forms.Form):
     claimant_kind = forms.ChoiceField(
         choices=ClaimantKind.choices, initial=ClaimantKind.PERSON, label="The claimant is a"
     )
-    said_url = forms.URLField(
+    said_url = WebURLField(
         required=False, max_length=2000, label="Where it was said (URL)", assume_scheme="https"
     )
     said_where = forms.CharField(
@@ -159,6 +171,29 @@ class ClaimEditForm(_UniqueIds, ClaimForm):
     id_prefix = "edit"
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ClaimDeskEditForm(_UniqueIds, forms.Form):
+    """A published (or in-review) claim: only the desk's own details stay editable."""
+
+    id_prefix = "edit"
+
+    tags = ClaimForm.base_fields["tags"]
+    priority = ClaimForm.base_fields["priority"]
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    clean_tags = ClaimForm.clean_tags
+
+
+def claim_edit_form_class(*, frozen: bool, data=None):
+    """The edit form for a claim. A frozen claim gets the desk-only form, unless the request
+    carries public fields (an old form, a hand-made POST): then the full form is bound so the
+    service can refuse the change out loud instead of silently dropping it."""
+    if not frozen:
+        return ClaimEditForm
+    if data is not None and any(name in data for name in ClaimForm.base_fields if name not in ClaimDeskEditForm.base_fields):
+        return ClaimEditForm
+    return ClaimDeskEditForm
 
 
 class EvidenceFieldsForm(_UniqueIds, forms.Form):
@@ -231,6 +266,74 @@ class DenialForm(_UniqueIds, forms.Form):
         if not data.get("url") and not data.get("title"):
             self.add_error("url", "Give the source's URL, or a title for a source with no URL.")
         return data
+
+
+class EvidenceEditForm(forms.Form):
+    """Correct an evidence item. Ids are prefixed with the item's id (``ev12_stance``), since
+    several items can have their forms open on the claim page at once."""
+
+    stance = forms.ChoiceField(choices=Stance.choices)
+    speaker = forms.CharField(required=False, max_length=300, help_text="Who says it in the source")
+    speaker_is_party = forms.BooleanField(
+        required=False, label="The speaker is a party to the claim"
+    )
+    quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    stated_on = forms.DateField(
+        required=False, label="When they said it", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    stated_where = forms.CharField(required=False, max_length=300, label="Where they said it")
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Internal note",
+        help_text="For the desk only; never published.",
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, evidence, **kwargs):
+        kwargs.setdefault("auto_id", f"ev{evidence.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.evidence = evidence
+        # The form appears in place of the item (htmx) or on its own page: start typing in it.
+        first = next(name for name, field in self.fields.items() if not field.widget.is_hidden)
+        self.fields[first].widget.attrs["autofocus"] = True
+
+    @staticmethod
+    def initial_for(evidence) -> dict:
+        return {
+            "stance": evidence.stance, "speaker": evidence.speaker,
+            "speaker_is_party": evidence.speaker_is_party, "quote": evidence.quote,
+            "stated_on": evidence.stated_on, "stated_where": evidence.stated_where,
+            "note": evidence.note, "revision": evidence.revision,
+        }
+
+
+class EvidenceNoteForm(EvidenceEditForm):
+    """Cited by the published verdict: only the internal note can change on the desk."""
+
+    stance = speaker = speaker_is_party = quote = stated_on = stated_where = None
+
+
+def evidence_edit_form_class(*, frozen: bool, data=None):
+    """As claim_edit_form_class: a frozen item gets the note-only form, unless the request
+    carries its public fields, which the service then refuses out loud."""
+    if not frozen:
+        return EvidenceEditForm
+    if data is not None and any(name in data for name in ("stance", "speaker", "quote")):
+        return EvidenceEditForm
+    return EvidenceNoteForm
+
+
+class EvidenceRemoveForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, label="Why remove it?",
+        help_text="Kept in the claim's history with your name and the time.",
+        error_messages={"required": "Say why this evidence is being removed."},
+    )
+
+    def __init__(self, *args, evidence, **kwargs):
+        kwargs.setdefault("auto_id", f"rm{evidence.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.evidence = evidence
+        self.fields["reason"].widget.attrs["autofocus"] = True
 
 
 class NoteForm(_UniqueIds, forms.Form):

@@ -13,11 +13,12 @@ from claims.permissions import ADMIN_GROUP, EDITOR_GROUP, REVIEWER_GROUP
 EDITOR_PERMISSIONS = {
     "claims": {
         "claim": ["add", "change", "view"],
-        "evidence": ["add", "change", "delete", "view"],
+        "evidence": ["add", "change", "view"],  # removed evidence stays, as a tombstone
         "note": ["add", "change", "view"],
         "tag": ["add", "change", "view"],
         "activityevent": ["view"],
         "verdictversion": ["add", "change", "view"],
+        "correctionchange": ["view"],
         "rating": ["view"],
         "coveragesuggestion": ["change", "view"],
         "gatherrun": ["add", "view"],

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from claims.models import (
     OPEN_STATUSES,
     ActivityEvent,
+    ActivityVerb,
     Claim,
     CoverageSuggestion,
     Evidence,
@@ -61,10 +62,10 @@ def with_queue_annotations(queryset: QuerySet) -> QuerySet:
         .prefetch_related("tags")
         .annotate(
             supporting_count=_count_subquery(
-                Evidence.objects.filter(claim_id=OuterRef("pk"), stance="supports")
+                Evidence.objects.active().filter(claim_id=OuterRef("pk"), stance="supports")
             ),
             denial_count=_count_subquery(
-                Evidence.objects.filter(claim_id=OuterRef("pk"), is_denial=True)
+                Evidence.objects.active().filter(claim_id=OuterRef("pk"), is_denial=True)
             ),
             new_coverage_count=_count_subquery(
                 CoverageSuggestion.objects.filter(claim_id=OuterRef("pk"), status="suggested")
@@ -83,6 +84,16 @@ SORTS = {
     "activity": (F("last_activity_at").desc(nulls_last=True), "-pk"),
     "relevance": ("-rank", "-priority", "-created_at"),
 }
+
+
+def verb_text(verb: str | None) -> str:
+    """How an activity verb reads (the queue's "last activity" column carries the bare code)."""
+    if not verb:
+        return ""
+    try:
+        return ActivityVerb(verb).label
+    except ValueError:
+        return verb
 
 
 def claim_queue(*, user, params) -> QuerySet:
@@ -125,7 +136,9 @@ def claim_queue(*, user, params) -> QuerySet:
         )
     if data.get("outlet"):
         queryset = queryset.filter(
-            Exists(Evidence.objects.filter(claim_id=OuterRef("pk"), source__outlet=data["outlet"]))
+            Exists(
+                Evidence.objects.active().filter(claim_id=OuterRef("pk"), source__outlet=data["outlet"])
+            )
         )
     if data.get("logged_from"):
         queryset = queryset.filter(created_at__date__gte=data["logged_from"])
@@ -166,20 +179,63 @@ def similar_claims(*, text: str, exclude_id: int | None = None, limit: int = 5) 
     return found
 
 
+def _cited_in(state: str) -> Exists:
+    from claims.models import VerdictVersion
+
+    return Exists(
+        VerdictVersion.cited_evidence.through.objects.filter(
+            evidence_id=OuterRef("pk"), verdictversion__state=state
+        )
+    )
+
+
 def claim_evidence(*, claim_id: int) -> list[Evidence]:
-    """A claim's evidence with its source, outlet and latest snapshot (id + sha256) in one query."""
+    """A claim's live evidence with its source, outlet and latest snapshot (id + sha256), and
+    whether the published verdict (``cited_publicly``) or one awaiting review
+    (``cited_in_review``) cites it, in one query."""
     from sources.models import Snapshot
 
     latest = Snapshot.objects.filter(source_id=OuterRef("source_id")).order_by("-fetched_at")
     return list(
-        Evidence.objects.filter(claim_id=claim_id)
+        Evidence.objects.active()
+        .filter(claim_id=claim_id)
         .select_related("source", "source__outlet", "added_by")
         .annotate(
             snapshot_id=Subquery(latest.values("pk")[:1]),
             snapshot_sha256=Subquery(latest.values("sha256")[:1]),
+            cited_publicly=_cited_in("approved"),
+            cited_in_review=_cited_in("submitted"),
         )
         .order_by("added_at", "pk")
     )
+
+
+def claim_removed_evidence(*, claim_id: int) -> list[Evidence]:
+    """Tombstones: the claim's removed evidence, most recently removed first."""
+    return list(
+        Evidence.objects.removed()
+        .filter(claim_id=claim_id)
+        .select_related("source", "source__outlet", "added_by", "removed_by")
+        .order_by("-removed_at", "-pk")
+    )
+
+
+def evidence_get_for_user(user, *, claim_id: int, evidence_id: int) -> Evidence:
+    """One live evidence item of that claim for a desk user; Http404 for everyone else, for a
+    removed item and for an item of another claim (an outsider cannot tell which)."""
+    from django.http import Http404
+
+    if not can_edit_claims(user):
+        raise Http404("No evidence here.")
+    evidence = (
+        Evidence.objects.active()
+        .select_related("source", "source__outlet", "claim", "added_by")
+        .filter(pk=evidence_id, claim_id=claim_id)
+        .first()
+    )
+    if evidence is None:
+        raise Http404("No evidence here.")
+    return evidence
 
 
 def claim_current_verdict(*, claim_id: int):

@@ -16,6 +16,11 @@ urlpatterns = [
     path("claims/<int:pk>/assign/", views.claim_assign, name="claim_assign"),
     path("claims/<int:pk>/duplicate/", views.claim_duplicate, name="claim_duplicate"),
     path("claims/<int:pk>/evidence/url/", views.evidence_attach, name="evidence_attach"),
+    path("claims/<int:pk>/evidence/<int:evidence_id>/edit/", views.evidence_edit, name="evidence_edit"),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_id>/remove/", views.evidence_remove,
+        name="evidence_remove",
+    ),
     path("claims/<int:pk>/evidence/manual/", views.evidence_manual, name="evidence_manual"),
     path("claims/<int:pk>/denials/", views.denial_record, name="denial_record"),
     path("claims/<int:pk>/notes/", views.note_create, name="note_create"),

@@ -17,22 +17,26 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import selectors, services
+from claims.activity import activity_rows
 from claims.forms import (
     DEFAULT_PAGE_SIZE,
     AssignForm,
     AttachUrlForm,
     BulkActionForm,
-    ClaimEditForm,
     ClaimForm,
     DenialForm,
     DuplicateForm,
+    EvidenceEditForm,
+    EvidenceRemoveForm,
     ManualSourceForm,
     MoveForm,
     NoteForm,
     QueueFilterForm,
+    claim_edit_form_class,
+    evidence_edit_form_class,
 )
 from claims.models import Claim, ClaimStatus, Stance
 from claims.permissions import can_edit_claims
@@ -88,6 +92,7 @@ def claim_list(request):
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for claim in rows:
+        claim.last_activity_text = selectors.verb_text(claim.last_activity_verb)
         if getattr(claim, "headline", None) is not None:
             claim.headline_html = selectors.headline_html(claim.headline)
     query_without_page = request.GET.copy()
@@ -231,7 +236,7 @@ def _allowed_moves(user, claim):
     return [ClaimStatus(s) for s in sorted(targets, key=order.index)]
 
 
-def _evidence_context(claim):
+def _evidence_context(claim, **extra):
     evidence = selectors.claim_evidence(claim_id=claim.pk)
     groups = [
         ("supports", "Supporting", [e for e in evidence if e.stance == Stance.SUPPORTS]),
@@ -240,7 +245,8 @@ def _evidence_context(claim):
     ]
     fetching = any(e.source.fetch_status == "pending" for e in evidence)
     return {"claim": claim, "evidence_groups": groups, "evidence_fetching": fetching,
-            "evidence_total": len(evidence)}
+            "evidence_total": len(evidence),
+            "removed_evidence": selectors.claim_removed_evidence(claim_id=claim.pk), **extra}
 
 
 def _edit_initial(claim):
@@ -252,8 +258,20 @@ def _edit_initial(claim):
     }
 
 
+def _activity_context(claim, *, show_all: bool = False) -> dict:
+    return {
+        "activity": activity_rows(
+            selectors.claim_activity(claim_id=claim.pk, limit=None if show_all else 20)
+        ),
+        "activity_total": selectors.claim_activity_count(claim_id=claim.pk),
+        "show_all_activity": show_all,
+    }
+
+
 def _detail_context(request, claim, **overrides):
     show_all = request.GET.get("activity") == "all"
+    frozen_reason = services.claim_frozen_reason(claim)
+    edit_form_class = claim_edit_form_class(frozen=bool(frozen_reason))
     context = {
         "nav": "queue",
         "tab": "overview",
@@ -261,10 +279,10 @@ def _detail_context(request, claim, **overrides):
         "verdict": selectors.claim_current_verdict(claim_id=claim.pk),
         "moves": _allowed_moves(request.user, claim),
         "notes": claim.notes.select_related("author").order_by("-created_at"),
-        "activity": selectors.claim_activity(claim_id=claim.pk, limit=None if show_all else 20),
-        "activity_total": selectors.claim_activity_count(claim_id=claim.pk),
-        "show_all_activity": show_all,
-        "edit_form": ClaimEditForm(initial=_edit_initial(claim)),
+        **_activity_context(claim, show_all=show_all),
+        "frozen_reason": frozen_reason,
+        **_open_correction(claim),
+        "edit_form": edit_form_class(initial=_edit_initial(claim)),
         "attach_form": AttachUrlForm(),
         "manual_form": ManualSourceForm(),
         "denial_form": DenialForm(),
@@ -277,6 +295,19 @@ def _detail_context(request, claim, **overrides):
     }
     context.update(overrides)
     return context
+
+
+def _open_correction(claim) -> dict:
+    """A published claim's correction in progress (a draft, or one awaiting review) and what
+    it would change, for the banner at the top of the claim page."""
+    if claim.published_at is None:
+        return {}
+    from claims.reviewing import selectors as reviewing_selectors
+
+    latest = reviewing_selectors.latest_version(claim)
+    if latest is None or latest.state not in ("draft", "submitted"):
+        return {}
+    return {"open_correction": latest, "open_correction_changes": reviewing_selectors.proposed_changes(latest)}
 
 
 def _get_claim(pk) -> Claim:
@@ -317,7 +348,10 @@ def _rerender(request, claim, status=400, **forms):
 @editor_required
 def claim_edit(request, pk):
     claim = _get_claim(pk)
-    form = ClaimEditForm(request.POST)
+    form_class = claim_edit_form_class(
+        frozen=bool(services.claim_frozen_reason(claim)), data=request.POST
+    )
+    form = form_class(request.POST)
     if not form.is_valid():
         return _rerender(request, claim, edit_form=form, edit_open=True)
     fields = dict(form.cleaned_data)
@@ -331,9 +365,15 @@ def claim_edit(request, pk):
         data = request.POST.copy()
         data["revision"] = str(current.revision)
         return _rerender(
-            request, current, status=409, edit_form=ClaimEditForm(data), edit_open=True,
+            request, current, status=409, edit_form=form_class(data), edit_open=True,
             conflict=_error_text(conflict), conflict_current=current,
         )
+    except services.ClaimFrozen as error:
+        # Show the desk-only form again (the frozen fields stay read-only), with the reason.
+        desk_form = claim_edit_form_class(frozen=True)(request.POST)
+        desk_form.is_valid()
+        desk_form.add_error(None, error)
+        return _rerender(request, claim, status=409, edit_form=desk_form, edit_open=True)
     except ValidationError as error:
         form.add_error(None, error)
         return _rerender(request, claim, edit_form=form, edit_open=True)
@@ -401,8 +441,8 @@ def claim_duplicate(request, pk):
 def _evidence_response(request, claim, form_name, form, *, created_message):
     """After attaching evidence: a fragment for htmx, a redirect otherwise."""
     if _is_htmx(request):
-        context = {**_evidence_context(claim), form_name: form, "form_message": created_message,
-                   "form_name": form_name}
+        context = {**_evidence_context(claim), **_activity_context(claim), form_name: form,
+                   "form_message": created_message, "form_name": form_name}
         return render(request, f"claims/claim_detail.html#{form_name}_result", context)
     messages.success(request, created_message)
     return redirect(_claim_url(claim) + "#evidence")
@@ -506,3 +546,104 @@ def note_create(request, pk):
 def queue_url(**params) -> str:
     """A link to the queue with these filters (used by other pages' "see all" links)."""
     return reverse("claims:claim_list") + ("?" + urlencode(params, doseq=True) if params else "")
+
+
+# --- Correcting and removing evidence ----------------------------------------------------
+
+
+def _evidence_list_response(request, evidence, *, message: str, focus_id: int | None):
+    """After an evidence edit: the whole list for htmx (the item may change group), announcing
+    what happened and moving focus to the item; a redirect to it otherwise."""
+    claim = evidence.claim
+    if _is_htmx(request):
+        context = _evidence_context(claim, evidence_message=message, focus_evidence_id=focus_id)
+        context.update(_activity_context(claim))
+        return render(request, "claims/claim_detail.html#evidence_changed", context)
+    messages.success(request, message)
+    anchor = f"#evidence-{focus_id}" if focus_id else "#evidence"
+    return redirect(_claim_url(claim) + anchor)
+
+
+def _evidence_form_response(request, template_partial: str, context: dict, *, status: int = 200):
+    """The form on its own page, or as a fragment for htmx. A refused htmx POST puts the form
+    back where it was (the form's own target is the whole evidence list)."""
+    if _is_htmx(request):
+        response = render(request, f"claims/evidence_edit.html#{template_partial}", context, status=200)
+        if request.method == "POST":
+            response["HX-Retarget"] = f"#{template_partial.replace('_', '-')}-{context['evidence'].pk}"
+            response["HX-Reswap"] = "outerHTML"
+        return response
+    context = {**context, "nav": "queue", "claim": context["evidence"].claim, "partial": template_partial}
+    return render(request, "claims/evidence_edit.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request, pk, evidence_id):
+    evidence = selectors.evidence_get_for_user(request.user, claim_id=pk, evidence_id=evidence_id)
+    frozen_reason = services.evidence_frozen_reason(evidence)
+    form_class = evidence_edit_form_class(frozen=bool(frozen_reason), data=request.POST or None)
+    status = 200
+    if request.method == "GET":
+        form = form_class(initial=EvidenceEditForm.initial_for(evidence), evidence=evidence)
+    else:
+        form = form_class(request.POST, evidence=evidence)
+        status = 400
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            revision = data.pop("revision")
+            try:
+                services.evidence_update(
+                    actor=request.user, evidence_id=evidence.pk, expected_revision=revision, **data
+                )
+            except services.StaleEvidenceEdit as conflict:
+                evidence = conflict.current
+                posted = request.POST.copy()
+                posted["revision"] = str(evidence.revision)
+                form = form_class(posted, evidence=evidence)
+                form.is_valid()
+                form.add_error(None, _error_text(conflict))
+                status = 409
+            except services.EvidenceFrozen as error:
+                form = evidence_edit_form_class(frozen=True)(request.POST, evidence=evidence)
+                form.is_valid()
+                form.add_error(None, _error_text(error))
+                status = 409
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, _error_text(error))
+            else:
+                return _evidence_list_response(
+                    request, evidence, message="Evidence updated; the change is in the activity log.",
+                    focus_id=evidence.pk,
+                )
+    context = {"evidence": evidence, "form": form, "frozen_reason": frozen_reason}
+    return _evidence_form_response(request, "evidence_edit", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def evidence_remove(request, pk, evidence_id):
+    evidence = selectors.evidence_get_for_user(request.user, claim_id=pk, evidence_id=evidence_id)
+    form = EvidenceRemoveForm(request.POST or None, evidence=evidence)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.evidence_remove(
+                    actor=request.user, evidence_id=evidence.pk, reason=form.cleaned_data["reason"]
+                )
+            except services.EvidenceFrozen as error:
+                form.add_error(None, _error_text(error))
+                status = 409
+            except (ValidationError, PermissionDenied) as error:
+                form.add_error(None, _error_text(error))
+            else:
+                return _evidence_list_response(
+                    request, evidence,
+                    message="Evidence removed. It stays listed under “Removed evidence” with your reason.",
+                    focus_id=None,
+                )
+    context = {
+        "evidence": evidence, "form": form,
+        "frozen_reason": services.evidence_frozen_reason(evidence),
+    }
+    return _evidence_form_response(request, "evidence_remove", context, status=status)

@@ -12,14 +12,32 @@ class OutletAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    """A source with snapshots is a record of what a page said when we cited it: its content
+    is read-only here. URLs must be web addresses (the model refuses anything else)."""
+
     list_display = ["__str__", "outlet", "kind", "fetch_status", "link_status", "published_at"]
     list_filter = ["kind", "fetch_status", "link_status", "outlet"]
     search_fields = ["title", "url", "author", "description", "fetch_error"]
     autocomplete_fields = ["outlet"]
     date_hierarchy = "created_at"
-    # Archiving is follow-up work (workbench.followup): its state and error are shown, and
-    # a parked archive says why here and on the source's page.
-    readonly_fields = ["fetch_error", "archive_queued_at", "archive_attempts", "link_check_queued_at"]
+    CONTENT_FIELDS = ["url", "title", "outlet", "author", "published_at", "kind", "description", "text"]
+    # Written by the archiver and the link checker only. Archiving is follow-up work
+    # (workbench.followup): a parked archive says why in fetch_error, here and on its page.
+    readonly_fields = ["fetch_status", "fetch_error", "link_status", "link_checked_at", "created_at",
+                       "archive_queued_at", "archive_attempts", "link_check_queued_at"]
+
+    def _has_snapshots(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and obj.snapshots.exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._has_snapshots(obj):
+            return [*self.CONTENT_FIELDS, *self.readonly_fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if self._has_snapshots(obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Snapshot)
@@ -36,6 +54,9 @@ class SnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -23,6 +23,7 @@ from django.utils.html import strip_tags
 
 from sources.connectors.base import FeedItem
 from sources.models import Document, Feed, Outlet
+from sources.validators import is_domain, is_web_url
 
 __all__ = [
     "FINGERPRINT_WORDS",
@@ -85,8 +86,9 @@ class UpsertResult:
 
 
 def outlets_for_domains(names_by_domain: dict[str, str]) -> dict[str, Outlet]:
-    """get_or_create one Outlet per registrable domain, race-safe (the domain is unique)."""
-    domains = [d for d in names_by_domain if d]
+    """get_or_create one Outlet per registrable domain, race-safe (the domain is unique).
+    A "domain" that is not a host name (a hostile or broken API answer) gets no outlet."""
+    domains = [d for d in names_by_domain if d and is_domain(d)]
     if not domains:
         return {}
     existing = {o.domain: o for o in Outlet.objects.filter(domain__in=domains)}
@@ -141,6 +143,9 @@ def documents_upsert(*, items: Iterable[FeedItem], feed: Feed | None = None,
             continue
         if not canonical:
             result.problems.append(f"item {item.title[:60]!r} has no link, skipped")
+            continue
+        if not is_web_url(canonical):
+            result.problems.append(f"item {canonical[:80]!r} is not an http(s) link, skipped")
             continue
         if len(canonical) > MAX_URL_CHARS:
             result.problems.append(f"item {canonical[:80]}… has a URL over {MAX_URL_CHARS} "

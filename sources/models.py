@@ -10,6 +10,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
+from sources.validators import validate_domain, validate_web_url
+
 
 class OutletKind(models.TextChoices):
     WIRE = "wire", "Wire service"
@@ -26,7 +28,8 @@ class Outlet(models.Model):
 
     name = models.CharField(max_length=200)
     domain = models.CharField(
-        max_length=253, unique=True, help_text="Registrable domain, e.g. reuters.com"
+        max_length=253, unique=True, help_text="Registrable domain, e.g. reuters.com",
+        validators=[validate_domain],
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2")
@@ -76,7 +79,8 @@ class Source(models.Model):
     LinkStatus = LinkStatus
 
     url = models.CharField(
-        max_length=2000, blank=True, help_text="Normalised URL; empty for offline statements"
+        max_length=2000, blank=True, help_text="Normalised URL; empty for offline statements",
+        validators=[validate_web_url],
     )
     title = models.CharField(max_length=500, blank=True)
     outlet = models.ForeignKey(
@@ -131,8 +135,8 @@ class Snapshot(models.Model):
     """One archived fetch of a source. Never updated: a database trigger refuses it."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="snapshots")
-    requested_url = models.CharField(max_length=2000)
-    final_url = models.CharField(max_length=2000)
+    requested_url = models.CharField(max_length=2000, validators=[validate_web_url])
+    final_url = models.CharField(max_length=2000, validators=[validate_web_url])
     http_status = models.PositiveSmallIntegerField()
     content_type = models.CharField(max_length=200, blank=True)
     raw_gzip = models.BinaryField(help_text="gzip-compressed response body")
@@ -166,7 +170,10 @@ class Feed(models.Model):
 
     Kind = FeedKind
 
-    url = models.CharField(max_length=2000, help_text="Feed URL, or the API endpoint for queries")
+    url = models.CharField(
+        max_length=2000, help_text="Feed URL, or the API endpoint for queries",
+        validators=[validate_web_url],
+    )
     query = models.CharField(max_length=500, blank=True, help_text="For search connectors")
     title = models.CharField(max_length=300, blank=True)
     outlet = models.ForeignKey(
@@ -250,7 +257,7 @@ class Document(models.Model):
 
     MatchState = MatchState
 
-    canonical_url = models.CharField(max_length=2000, unique=True)
+    canonical_url = models.CharField(max_length=2000, unique=True, validators=[validate_web_url])
     title = models.CharField(max_length=1000, blank=True)
     summary = models.TextField(blank=True)
     text = models.TextField(blank=True, help_text="Main text, when fetched")

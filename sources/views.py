@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sources import selectors, services
+from sources.validators import is_web_url
 
 # =========================================================================== archive
 
@@ -37,7 +38,7 @@ def source_detail(request, source_id: int):
         "snapshots": snapshots,
         "link_checks": link_checks,
         # only web links become clickable: a javascript: URL typed elsewhere stays inert text
-        "live_url": source.url if source.url.lower().startswith(("http://", "https://")) else "",
+        "live_url": source.url if is_web_url(source.url) else "",
         "can_archive": request.user.has_perm("sources.change_source"),
     })
 

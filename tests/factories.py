@@ -79,3 +79,26 @@ def walk_claim_to(claim, status, *, actor, reviewer=None):
     for step in steps[status]:
         claim = step(actor=actor, claim_id=claim.pk)
     return claim
+
+
+def publish_claim(claim, *, author, reviewer, **verdict):
+    """Take a claim under research to published the only way there is: ``author`` drafts and
+    submits a verdict citing all its evidence, ``reviewer`` approves it. Returns the claim."""
+    from claims.models import Rating
+    from claims.reviewing import services as reviewing
+    from claims.reviewing.ratings import ensure_default_scale
+
+    ensure_default_scale()  # transactional tests flush the seeded scale
+    fields = {
+        "rating": Rating.objects.get(label="Unproven"),
+        "headline": "No public evidence for the request",
+        "summary_md": "Officials have **not** shown evidence.",
+        "cited_evidence_ids": [e.pk for e in claim.evidence.active()],
+        "denial_waiver_reason": "No party has answered yet.",
+    }
+    fields.update(verdict)
+    version = reviewing.verdict_save_draft(actor=author, claim_id=claim.pk, based_on_id=None, **fields)
+    reviewing.verdict_submit(actor=author, version_id=version.pk)
+    reviewing.verdict_approve(actor=reviewer, version_id=version.pk)
+    claim.refresh_from_db()
+    return claim

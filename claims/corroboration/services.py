@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.activity import activity_record
-from claims.models import Claim, CoverageSuggestion, Evidence, GatherRun
+from claims.models import ActivityVerb, Claim, CoverageSuggestion, Evidence, GatherRun
 from claims.permissions import can_edit_claims
 from claims.services import DuplicateEvidence, evidence_add
 from sources.fetching import registrable_domain
@@ -98,7 +98,9 @@ def suggestion_accept(*, actor, suggestion_id: int) -> CoverageSuggestion:
         )
     except DuplicateEvidence:
         # Someone attached this article by hand already: link it rather than refuse.
-        evidence = Evidence.objects.get(claim_id=suggestion.claim_id, source=source, speaker=outlet_name)
+        evidence = Evidence.objects.active().get(
+            claim_id=suggestion.claim_id, source=source, speaker=outlet_name
+        )
     suggestion.status = CoverageSuggestion.Status.ACCEPTED
     suggestion.evidence = evidence
     suggestion.decided_by = actor
@@ -106,7 +108,7 @@ def suggestion_accept(*, actor, suggestion_id: int) -> CoverageSuggestion:
     suggestion.save(update_fields=["status", "evidence", "decided_by", "decided_at"])
     activity_record(
         actor=actor,
-        verb="accepted coverage",
+        verb=ActivityVerb.COVERAGE_ACCEPTED,
         claim=suggestion.claim,
         suggestion_id=suggestion.pk,
         evidence_id=evidence.pk,
@@ -135,7 +137,7 @@ def suggestion_dismiss(*, actor, suggestion_id: int) -> CoverageSuggestion:
     suggestion.save(update_fields=["status", "decided_by", "decided_at"])
     activity_record(
         actor=actor,
-        verb="dismissed coverage",
+        verb=ActivityVerb.COVERAGE_DISMISSED,
         claim=suggestion.claim,
         suggestion_id=suggestion.pk,
         url=suggestion.document.canonical_url,
@@ -158,7 +160,7 @@ def suggestion_restore(*, actor, suggestion_id: int) -> CoverageSuggestion:
     suggestion.save(update_fields=["status", "decided_by", "decided_at"])
     activity_record(
         actor=actor,
-        verb="restored coverage",
+        verb=ActivityVerb.COVERAGE_RESTORED,
         claim=suggestion.claim,
         suggestion_id=suggestion.pk,
         url=suggestion.document.canonical_url,
@@ -200,7 +202,7 @@ def gather_run_start(*, actor, claim_id: int) -> tuple[GatherRun, bool]:
             error="This run stopped responding and was replaced by a new one.",
         )
     run = GatherRun.objects.create(claim=claim, requested_by=actor, step="Waiting for a worker")
-    activity_record(actor=actor, verb="gathered coverage", claim=claim, gather_run_id=run.pk)
+    activity_record(actor=actor, verb=ActivityVerb.COVERAGE_GATHERED, claim=claim, gather_run_id=run.pk)
     run_id = run.pk
     transaction.on_commit(lambda: _enqueue_gather(run_id))
     return run, True

@@ -40,7 +40,7 @@ def _count_evidence(stance: str):
     # A correlated subquery, not a JOIN + COUNT: it stays right whatever joins the queue's
     # own filters (tags, outlets) add to the query.
     counted = (
-        Evidence.objects.filter(claim=OuterRef("pk"), stance=stance)
+        Evidence.objects.active().filter(claim=OuterRef("pk"), stance=stance)
         .order_by()
         .values("claim")
         .annotate(n=Count("pk"))
@@ -86,7 +86,7 @@ def _attach_details(chunk: list[Claim]) -> None:
     suggestions in four queries, and hang them on the claims as plain lists."""
     ids = [claim.pk for claim in chunk]
     evidence = list(
-        Evidence.objects.filter(claim_id__in=ids)
+        Evidence.objects.active().filter(claim_id__in=ids)
         .select_related("source__outlet")
         .order_by("claim_id", "added_at", "id")
     )

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from claims.activity import activity_rows
 from claims.models import (
     ActivityEvent,
     Claim,
@@ -67,10 +68,18 @@ def _report_queryset():
     )
     evidence = Prefetch(
         "evidence",
-        queryset=Evidence.objects.select_related("source__outlet", "added_by")
+        queryset=Evidence.objects.active()
+        .select_related("source__outlet", "added_by")
         .prefetch_related(snapshots)
         .order_by("added_at", "id"),
         to_attr="report_evidence",
+    )
+    removed = Prefetch(
+        "evidence",
+        queryset=Evidence.objects.removed()
+        .select_related("source", "removed_by")
+        .order_by("removed_at", "id"),
+        to_attr="report_removed_evidence",
     )
     versions = Prefetch(
         "verdict_versions",
@@ -87,7 +96,7 @@ def _report_queryset():
         to_attr="report_timeline",
     )
     return Claim.objects.select_related("assignee", "created_by", "duplicate_of").prefetch_related(
-        "tags", evidence, versions, timeline
+        "tags", evidence, removed, versions, timeline
     )
 
 
@@ -123,7 +132,8 @@ def claim_report(*, claim_id: int, user) -> dict:
         "versions": versions,
         "evidence_groups": groups,
         "evidence_count": len(claim.report_evidence),
-        "timeline": claim.report_timeline,
+        "removed_evidence": claim.report_removed_evidence,
+        "timeline": activity_rows(claim.report_timeline),
         "public_url": public_url_for(claim),
         "generated_at": timezone.now(),
         "newsroom_name": settings.NEWSROOM_NAME,

@@ -4,6 +4,7 @@ verdicts (ratings, verdict versions, reviews, notifications) and coverage (sugge
 from claims.models.core import (  # noqa: F401
     OPEN_STATUSES,
     ActivityEvent,
+    ActivityVerb,
     Claim,
     ClaimantKind,
     ClaimStatus,
@@ -21,6 +22,7 @@ from claims.models.coverage import (  # noqa: F401
 )
 from claims.models.deliveries import DeliveryState, EmailDelivery, ReportRender  # noqa: F401
 from claims.models.verdicts import (  # noqa: F401
+    CorrectionChange,
     Notification,
     Rating,
     Review,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from sources.models import Source
+from sources.validators import validate_web_url
 
 
 class Tag(models.Model):
@@ -57,7 +58,9 @@ class Claim(models.Model):
     claimant_kind = models.CharField(
         max_length=12, choices=ClaimantKind.choices, default=ClaimantKind.PERSON
     )
-    said_url = models.URLField(max_length=2000, blank=True, help_text="Where it was said")
+    said_url = models.URLField(
+        max_length=2000, blank=True, help_text="Where it was said", validators=[validate_web_url]
+    )
     said_where = models.CharField(
         max_length=300, blank=True, help_text="Venue, e.g. 'press conference in Beijing'"
     )
@@ -130,7 +133,7 @@ class Claim(models.Model):
         return self.status in OPEN_STATUSES
 
     def denials(self):
-        return self.evidence.filter(is_denial=True)
+        return self.evidence.active().filter(is_denial=True)
 
 
 class Stance(models.TextChoices):
@@ -139,12 +142,25 @@ class Stance(models.TextChoices):
     CONTEXT = "context", "Context"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def active(self):
+        """Evidence in use: everything not removed. Lists, counts and citations use this."""
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self):
+        """Tombstones: removed evidence, kept so the history shows what was there and why it went."""
+        return self.filter(removed_at__isnull=False)
+
+
 class Evidence(models.Model):
     """A source attached to a claim, with its stance toward the claim.
 
     A *denial* is evidence that denies the claim, spoken by a party to it
     ("Beijing denied it"). ``is_denial`` is computed by the database, so listing
     a claim's denials is one indexed filter.
+
+    Evidence is never deleted from the desk: removing it keeps the row as a tombstone
+    (``removed_at``, ``removed_by``, ``removal_reason``), visible in the claim's history.
     """
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
@@ -169,22 +185,42 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_added"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic concurrency, as on Claim: every edit bumps it; a stale form is refused.
+    revision = models.PositiveIntegerField(default=1)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="evidence_removed",
+    )
+    removal_reason = models.TextField(blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["added_at"]
         verbose_name_plural = "evidence"
         indexes = [models.Index(fields=["claim", "stance"], name="evidence_claim_stance")]
         constraints = [
+            # One live item per source and speaker; tombstones do not count.
             models.UniqueConstraint(
-                fields=["claim", "source", "speaker"], name="evidence_one_per_claim_source_speaker"
+                fields=["claim", "source", "speaker"], condition=Q(removed_at__isnull=True),
+                name="evidence_one_live_per_claim_source_speaker",
             ),
             models.CheckConstraint(
                 condition=Q(stance__in=[s for s, _ in Stance.choices]), name="evidence_stance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | (Q(removed_by__isnull=False) & ~Q(removal_reason="")),
+                name="evidence_removal_has_who_and_why",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_stance_display()}: {self.source}"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class Note(models.Model):
@@ -201,13 +237,57 @@ class Note(models.Model):
         return self.body[:80]
 
 
+class ActivityVerb(models.TextChoices):
+    """What an activity row records: a fixed vocabulary. The label reads after the actor's
+    name ("erin recorded a denial")."""
+
+    LOGGED = "logged", "logged the claim"
+    TRIAGED = "triaged", "triaged"
+    STARTED_RESEARCH = "started_research", "started research"
+    MOVED_BACK = "moved_back", "moved back"
+    SUBMITTED_FOR_REVIEW = "submitted_for_review", "submitted for review"
+    PUBLISHED = "published", "published"
+    REJECTED = "rejected", "rejected"
+    REOPENED = "reopened", "reopened"
+    ASSIGNED = "assigned", "assigned"
+    UNASSIGNED = "unassigned", "unassigned"
+    EDITED = "edited", "edited the claim"
+    PRIORITY_CHANGED = "priority_changed", "changed priority"
+    MARKED_DUPLICATE = "marked_duplicate", "marked duplicate"
+    MERGED_DUPLICATE = "merged_duplicate", "merged a duplicate"
+    NOTE_ADDED = "note_added", "added a note"
+    EVIDENCE_ADDED = "evidence_added", "added evidence"
+    DENIAL_RECORDED = "denial_recorded", "recorded a denial"
+    EVIDENCE_EDITED = "evidence_edited", "edited evidence"
+    EVIDENCE_REMOVED = "evidence_removed", "removed evidence"
+    VERDICT_DRAFTED = "verdict_drafted", "drafted a verdict"
+    VERDICT_DRAFT_EDITED = "verdict_draft_edited", "edited the verdict draft"
+    VERDICT_SUBMITTED = "verdict_submitted", "submitted the verdict for review"
+    CORRECTION_SUBMITTED = "correction_submitted", "submitted a correction for review"
+    VERDICT_APPROVED = "verdict_approved", "approved and published the verdict"
+    CORRECTION_APPROVED = "correction_approved", "approved a correction"
+    CHANGES_REQUESTED = "changes_requested", "requested changes to the verdict"
+    CLAIM_CORRECTED = "claim_corrected", "corrected the published claim"
+    EVIDENCE_CORRECTED = "evidence_corrected", "corrected cited evidence"
+    COVERAGE_ACCEPTED = "coverage_accepted", "accepted coverage"
+    COVERAGE_DISMISSED = "coverage_dismissed", "dismissed coverage"
+    COVERAGE_RESTORED = "coverage_restored", "restored coverage"
+    COVERAGE_GATHERED = "coverage_gathered", "gathered coverage"
+    NOTIFICATION_EMAILED = "notification_emailed", "emailed a notification"
+    # Rows older than the vocabulary whose verb it did not know: the words are kept in
+    # details["legacy_verb"] (see migration 0007).
+    LEGACY = "legacy", "did something"
+
+
 class ActivityEvent(models.Model):
     """Every state change writes one row: who did what to which claim, and when."""
+
+    Verb = ActivityVerb
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    verb = models.CharField(max_length=60)
+    verb = models.CharField(max_length=60, choices=ActivityVerb.choices)
     claim = models.ForeignKey(
         Claim, null=True, blank=True, on_delete=models.CASCADE, related_name="activity"
     )
@@ -219,4 +299,11 @@ class ActivityEvent(models.Model):
         indexes = [models.Index(fields=["claim", "-at"], name="activity_claim_at")]
 
     def __str__(self) -> str:
-        return f"{self.actor} {self.verb} {self.claim_id} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.actor} {self.verb_text} {self.claim_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def verb_text(self) -> str:
+        """The verb as it reads after the actor's name."""
+        if self.verb == ActivityVerb.LEGACY:
+            return str((self.details or {}).get("legacy_verb") or ActivityVerb.LEGACY.label)
+        return self.get_verb_display()

@@ -8,6 +8,11 @@ from django.db.models import Q
 
 from claims.models.core import Claim, Evidence
 
+# The public fields a correction may change (claims.services.PUBLIC_FIELDS and
+# EVIDENCE_PUBLIC_FIELDS; repeated here for the database constraint).
+CLAIM_CORRECTABLE_FIELDS = ("text", "claimant", "claimant_kind", "said_url", "said_where", "said_on")
+EVIDENCE_CORRECTABLE_FIELDS = ("stance", "speaker", "speaker_is_party", "quote", "stated_on", "stated_where")
+
 
 class Rating(models.Model):
     """One step of the rating scale, edited by the Admin. Higher ``rating_value`` is truer."""
@@ -94,6 +99,45 @@ class VerdictVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Verdict v{self.number} on claim {self.claim_id}: {self.headline}"
+
+
+class CorrectionChange(models.Model):
+    """One change a correction proposes to the published claim (``evidence`` is null) or to
+    one evidence item its verdict cites: the field, the value when it was proposed and the
+    new value (JSON, as in the activity log). Written with the draft, frozen once submitted,
+    applied when a second person approves the version."""
+
+    version = models.ForeignKey(VerdictVersion, on_delete=models.CASCADE, related_name="changes")
+    evidence = models.ForeignKey(
+        Evidence, null=True, blank=True, on_delete=models.PROTECT, related_name="correction_changes"
+    )
+    field = models.CharField(max_length=40)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "evidence_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "field"], condition=Q(evidence__isnull=True),
+                name="correction_one_change_per_claim_field",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "evidence", "field"], condition=Q(evidence__isnull=False),
+                name="correction_one_change_per_evidence_field",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(evidence__isnull=True, field__in=CLAIM_CORRECTABLE_FIELDS)
+                    | Q(evidence__isnull=False, field__in=EVIDENCE_CORRECTABLE_FIELDS)
+                ),
+                name="correction_field_is_public",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"evidence {self.evidence_id}" if self.evidence_id else f"claim {self.version.claim_id}"
+        return f"v{self.version.number}: {target} {self.field}"
 
 
 class ReviewDecision(models.TextChoices):

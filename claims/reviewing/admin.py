@@ -11,7 +11,15 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from claims.models import EmailDelivery, Notification, Rating, ReportRender, Review, VerdictVersion
+from claims.models import (
+    CorrectionChange,
+    EmailDelivery,
+    Notification,
+    Rating,
+    ReportRender,
+    Review,
+    VerdictVersion,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -88,6 +96,14 @@ class ReviewInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+class CorrectionChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CorrectionChange
+    extra = 0
+    fields = ["evidence", "field", "old_value", "new_value"]
+    readonly_fields = fields
+    verbose_name = "proposed change to the published claim or its evidence"
+
+
 @admin.register(VerdictVersion)
 class VerdictVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: every field, every state. The verdict tab is where verdicts change."""
@@ -96,13 +112,24 @@ class VerdictVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["state", "rating"]
     search_fields = ["headline", "claim__text", "author__username", "reviewed_by__username"]
     list_select_related = ["claim", "rating", "author", "reviewed_by"]
-    inlines = [ReviewInline]
+    inlines = [ReviewInline, CorrectionChangeInline]
     readonly_fields = [
         "claim", "number", "state", "rating", "headline", "summary_md", "reasoning",
         "cited_evidence", "denial_waiver_reason", "correction_note", "author", "created_at",
         "submitted_at", "reviewed_by", "reviewed_at", "published_at",
     ]
     fields = readonly_fields
+
+
+@admin.register(CorrectionChange)
+class CorrectionChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What corrections proposed (and, once approved, applied): read-only, like the versions."""
+
+    list_display = ["version", "evidence", "field", "old_value", "new_value"]
+    list_filter = ["field"]
+    search_fields = ["version__claim__text", "field", "version__correction_note"]
+    list_select_related = ["version", "evidence"]
+    readonly_fields = ["version", "evidence", "field", "old_value", "new_value"]
 
 
 @admin.register(Review)

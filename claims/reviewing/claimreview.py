@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from claims.models import Claim, ClaimantKind, ClaimStatus, Stance, VerdictVersion
 from claims.reviewing import selectors
+from sources.validators import is_web_url
 
 
 def public_url(claim: Claim) -> str:
@@ -32,7 +33,7 @@ def _appearances(claim: Claim, version: VerdictVersion) -> list[dict]:
     """Where the claim appears: where it was said, then cited sources that carry it
     (supporting or context evidence; refutations are about the claim, not appearances)."""
     seen, works = set(), []
-    if claim.said_url:
+    if is_web_url(claim.said_url):
         seen.add(claim.said_url)
         work = {"@type": "CreativeWork", "url": claim.said_url}
         if claim.said_on:
@@ -40,7 +41,7 @@ def _appearances(claim: Claim, version: VerdictVersion) -> list[dict]:
         works.append(work)
     for evidence in version.cited_evidence.all():
         url = evidence.source.url
-        if evidence.stance == Stance.DENIES or not url or url in seen:
+        if evidence.stance == Stance.DENIES or not is_web_url(url) or url in seen:
             continue
         seen.add(url)
         work = {"@type": "CreativeWork", "url": url}
@@ -53,7 +54,7 @@ def _appearances(claim: Claim, version: VerdictVersion) -> list[dict]:
 
 
 def _first_appearance(claim: Claim, appearances: list[dict]) -> dict | None:
-    if claim.said_url:
+    if is_web_url(claim.said_url):
         return appearances[0]
     dated = [a for a in appearances if a.get("datePublished")]
     if dated:
@@ -102,6 +103,19 @@ def build_claimreview(claim: Claim, version: VerdictVersion, bounds: tuple[int, 
     }
     if version.published_at and claim.published_at and version.published_at > claim.published_at:
         review["dateModified"] = version.published_at.date().isoformat()
+    corrections = selectors.corrections_for(claim)
+    if corrections:
+        # schema.org CreativeWork.correction: each published correction, with its date.
+        review["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.correction_note,
+                "datePublished": correction.published_at.date().isoformat(),
+            }
+            for correction in corrections
+        ]
+        latest = corrections[-1].published_at.date().isoformat()
+        review["dateModified"] = max(review.get("dateModified", latest), latest)
     return review
 
 

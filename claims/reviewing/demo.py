@@ -53,7 +53,7 @@ IN_REVIEW_DEMO = {
 
 def _draft_and_submit(claim: Claim, spec: dict, author) -> int:
     rating = Rating.objects.get(label=spec["rating"])
-    evidence = list(claim.evidence.all())
+    evidence = list(claim.evidence.active())
     version = services.verdict_save_draft(
         actor=author,
         claim_id=claim.pk,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 
+from claims.activity import json_value
+from claims.forms import ClaimForm, EvidenceEditForm
 from claims.models import Claim, Rating, Stance
+from claims.models.verdicts import CLAIM_CORRECTABLE_FIELDS, EVIDENCE_CORRECTABLE_FIELDS
 from claims.reviewing import selectors
 
 
@@ -46,20 +51,83 @@ class VerdictForm(forms.Form):
     )
     based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, claim: Claim, is_correction: bool, keep_rating: Rating | None = None, **kwargs):
+    def __init__(self, *args, claim: Claim, is_correction: bool, keep_rating: Rating | None = None,
+                 frozen_evidence=(), **kwargs):
         super().__init__(*args, **kwargs)
         ratings = selectors.ratings_for_new_drafts()
         if keep_rating is not None:  # a draft keeps its (since retired) rating visible
             ratings = Rating.objects.filter(pk__in=[*ratings.values_list("pk", flat=True), keep_rating.pk])
         self.fields["rating"].queryset = ratings
-        self.fields["cited_evidence"].queryset = claim.evidence.select_related("source").order_by(
+        self.fields["cited_evidence"].queryset = claim.evidence.active().select_related("source").order_by(
             "stance", "added_at"
         )
         self.is_correction = is_correction
+        self.frozen_evidence = list(frozen_evidence) if is_correction else []
         if is_correction:
             self.fields["correction_note"].required = True
+            self._add_correction_fields()
         else:
             del self.fields["correction_note"]
+
+    # --- A correction may also change the published claim and the evidence it cites -----
+
+    def _add_correction_fields(self):
+        claim_form = ClaimForm()
+        for name in CLAIM_CORRECTABLE_FIELDS:
+            field = copy.deepcopy(claim_form.fields[name])
+            field.help_text = ""
+            self.fields[f"claim_{name}"] = field
+        self.fields["claim_text"].label = "Claim, as stated"
+        evidence_form_fields = EvidenceEditForm.base_fields
+        for evidence in self.frozen_evidence:
+            for name in EVIDENCE_CORRECTABLE_FIELDS:
+                field = copy.deepcopy(evidence_form_fields[name])
+                field.help_text = ""
+                self.fields[f"ev{evidence.pk}_{name}"] = field
+
+    def claim_fields(self):
+        return [self[f"claim_{name}"] for name in CLAIM_CORRECTABLE_FIELDS] if self.is_correction else []
+
+    def evidence_sections(self):
+        """(evidence, bound fields, changed?) for each evidence item the published verdict cites."""
+        sections = []
+        for evidence in self.frozen_evidence:
+            fields = [self[f"ev{evidence.pk}_{name}"] for name in EVIDENCE_CORRECTABLE_FIELDS]
+            if self.is_bound:
+                changed = any(
+                    f.errors or f.field.has_changed(getattr(evidence, name), f.data)
+                    for f, name in zip(fields, EVIDENCE_CORRECTABLE_FIELDS, strict=True)
+                )
+            else:  # a draft's proposed values differ from what is published
+                changed = any(
+                    json_value(self.initial.get(f"ev{evidence.pk}_{name}")) != json_value(getattr(evidence, name))
+                    for name in EVIDENCE_CORRECTABLE_FIELDS
+                )
+            sections.append((evidence, fields, changed))
+        return sections
+
+    def claim_values(self) -> dict:
+        data = self.cleaned_data
+        return {name: data.get(f"claim_{name}") for name in CLAIM_CORRECTABLE_FIELDS} if self.is_correction else {}
+
+    def evidence_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            evidence.pk: {name: data.get(f"ev{evidence.pk}_{name}") for name in EVIDENCE_CORRECTABLE_FIELDS}
+            for evidence in self.frozen_evidence
+        }
+
+    @staticmethod
+    def correction_initial(claim: Claim, frozen_evidence, proposed=()) -> dict:
+        """The published values, with a draft's proposed changes (CorrectionChange rows) on top."""
+        initial = {f"claim_{name}": getattr(claim, name) for name in CLAIM_CORRECTABLE_FIELDS}
+        for evidence in frozen_evidence:
+            for name in EVIDENCE_CORRECTABLE_FIELDS:
+                initial[f"ev{evidence.pk}_{name}"] = getattr(evidence, name)
+        for change in proposed:
+            key = f"claim_{change.field}" if change.evidence_id is None else f"ev{change.evidence_id}_{change.field}"
+            initial[key] = change.new_value
+        return initial
 
     def clean(self):
         data = super().clean()

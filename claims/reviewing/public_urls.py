@@ -9,4 +9,8 @@ urlpatterns = [
     path("claimreview.json", public_views.claimreview_feed, name="feed"),
     path("<slug:slug>/", public_views.fact_check_detail, name="detail"),
     path("<slug:slug>/claimreview.json", public_views.fact_check_claimreview, name="claimreview"),
+    path(
+        "<slug:slug>/archive/<int:snapshot_id>/", public_views.fact_check_archived_copy,
+        name="archived_copy",
+    ),
 ]

@@ -38,26 +38,12 @@ def fact_check_list(request):
     return render(request, "public/list.html", {"page": page, "nav": "public"})
 
 
-def _snapshots_by_source(source_ids) -> dict:
-    """The latest snapshot of each cited source (one query)."""
-    from sources.models import Snapshot
-
-    latest = {}
-    for snapshot in (
-        Snapshot.objects.filter(source_id__in=source_ids)
-        .only("id", "source_id", "sha256", "fetched_at", "final_url")
-        .order_by("source_id", "-fetched_at")
-    ):
-        latest.setdefault(snapshot.source_id, snapshot)
-    return latest
-
-
 @login_not_required
 @require_GET
 def fact_check_detail(request, slug: str):
     claim, version = _published_or_404(slug)
     cited = list(version.cited_evidence.all())
-    snapshots = _snapshots_by_source({e.source_id for e in cited})
+    snapshots = selectors.cited_snapshots(version)
     for evidence in cited:
         evidence.latest_snapshot = snapshots.get(evidence.source_id)
     version.rating.ink = selectors.ink_for(version.rating.colour)
@@ -75,6 +61,32 @@ def fact_check_detail(request, slug: str):
             "corrections": selectors.corrections_for(claim),
             "claimreview_json": claimreview.json_for_script(data),
             "public_url": claimreview.public_url(claim),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def fact_check_archived_copy(request, slug: str, snapshot_id: int):
+    """The archived copy of a source the published verdict cites: extracted text, SHA-256,
+    fetch time and final URL. Any other snapshot, and anything unpublished, is a 404."""
+    from sources.models import Snapshot
+
+    claim, version = _published_or_404(slug)
+    cited = {s.pk: s for s in selectors.cited_snapshots(version).values()}
+    if snapshot_id not in cited:
+        raise Http404("No archived copy here.")
+    snapshot = Snapshot.objects.select_related("source__outlet").defer("raw_gzip").get(pk=snapshot_id)
+    return render(
+        request,
+        "public/archived_copy.html",
+        {
+            "nav": "public",
+            "claim": claim,
+            "version": version,
+            "snapshot": snapshot,
+            "source": snapshot.source,
+            "paragraphs": [line.strip() for line in snapshot.text.splitlines() if line.strip()],
         },
     )
 
@@ -97,7 +109,7 @@ def fact_check_claimreview(request, slug: str):
 @require_GET
 def claimreview_feed(request):
     """Every published ClaimReview, newest first, ``?page=N`` with next/previous links."""
-    claims = selectors.with_public_verdicts(selectors.published_claims())
+    claims = selectors.with_public_verdicts(selectors.published_claims(), corrections=True)
     paginator = Paginator(claims, FEED_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     bounds = selectors.rating_scale_bounds()

@@ -10,6 +10,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, QuerySet
 from claims.models import (
     Claim,
     ClaimStatus,
+    CorrectionChange,
     Evidence,
     Notification,
     Rating,
@@ -42,9 +43,60 @@ def versions_for_claim(claim: Claim) -> QuerySet[VerdictVersion]:
         .prefetch_related(
             Prefetch("cited_evidence", queryset=Evidence.objects.select_related("source")),
             Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
+            Prefetch("changes", queryset=CorrectionChange.objects.select_related("evidence__source")),
         )
         .order_by("-number")
     )
+
+
+def frozen_evidence_for(claim: Claim) -> list[Evidence]:
+    """The live evidence the published verdict cites: what a correction may change."""
+    return list(
+        Evidence.objects.active()
+        .filter(claim=claim, cited_by__claim=claim, cited_by__state=VerdictState.APPROVED)
+        .select_related("source")
+        .distinct()
+        .order_by("stance", "added_at", "pk")
+    )
+
+
+@dataclass
+class ProposedChanges:
+    """A version's CorrectionChange rows, ready to show: the claim's fields, then each item."""
+
+    claim: list
+    evidence: list  # [(evidence, [FieldChange])]
+
+    def __bool__(self) -> bool:
+        return bool(self.claim or self.evidence)
+
+    def labels(self) -> list[str]:
+        """Short words for what changed ("the claimant", "the stance of “MFA briefing”")."""
+        words = [f"the {c.label.lower()}" for c in self.claim]
+        for evidence, rows in self.evidence:
+            words += [f"the {c.label.lower()} of “{str(evidence.source)[:60]}”" for c in rows]
+        return words
+
+
+def proposed_changes(version: VerdictVersion | None) -> ProposedChanges:
+    """What ``version`` changes in the published claim and its evidence (uses the prefetch
+    of versions_for_claim when there is one)."""
+    from claims.activity import describe_changes
+
+    if version is None:
+        return ProposedChanges([], [])
+    rows = list(version.changes.all())
+    claim_rows = describe_changes(
+        {c.field: {"old": c.old_value, "new": c.new_value} for c in rows if c.evidence_id is None}
+    )
+    items: dict[int, tuple] = {}
+    for change in rows:
+        if change.evidence_id is not None:
+            items.setdefault(change.evidence_id, (change.evidence, {}))[1][change.field] = {
+                "old": change.old_value, "new": change.new_value,
+            }
+    evidence = [(item, describe_changes(values)) for item, values in items.values()]
+    return ProposedChanges(claim_rows, evidence)
 
 
 def latest_version(claim: Claim) -> VerdictVersion | None:
@@ -71,16 +123,26 @@ def awaiting_review_for(user) -> QuerySet[VerdictVersion]:
     )
 
 
-def corrections_for(claim: Claim) -> list[VerdictVersion]:
-    """Approved versions that corrected an earlier published verdict, oldest first."""
-    return list(
-        VerdictVersion.objects.filter(
-            claim=claim, state__in=[VerdictState.APPROVED, VerdictState.SUPERSEDED]
-        )
+def _corrections() -> QuerySet[VerdictVersion]:
+    return (
+        VerdictVersion.objects.filter(state__in=[VerdictState.APPROVED, VerdictState.SUPERSEDED])
         .exclude(correction_note="")
         .filter(published_at__isnull=False)
+        .prefetch_related(
+            Prefetch("changes", queryset=CorrectionChange.objects.select_related("evidence__source"))
+        )
         .order_by("published_at")
     )
+
+
+def corrections_for(claim: Claim) -> list[VerdictVersion]:
+    """Approved versions that corrected an earlier published verdict (or the claim's own
+    fields, or its evidence), oldest first; each carries ``changed``: what it changed."""
+    prefetched = getattr(claim, "public_corrections", None)
+    versions = list(prefetched) if prefetched is not None else list(_corrections().filter(claim=claim))
+    for version in versions:
+        version.changed = proposed_changes(version)
+    return versions
 
 
 def notifications_for(user) -> QuerySet[Notification]:
@@ -159,10 +221,11 @@ def published_claims() -> QuerySet[Claim]:
     )
 
 
-def with_public_verdicts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+def with_public_verdicts(claims: QuerySet[Claim], *, corrections: bool = False) -> QuerySet[Claim]:
     """Prefetch each claim's approved version (as ``approved_versions``) with its rating and
-    cited evidence, so lists and feeds run a fixed number of queries."""
-    return claims.prefetch_related(
+    cited evidence, and with ``corrections`` its published corrections (as
+    ``public_corrections``), so lists and feeds run a fixed number of queries."""
+    prefetches = [
         Prefetch(
             "verdict_versions",
             queryset=VerdictVersion.objects.filter(state=VerdictState.APPROVED)
@@ -176,11 +239,36 @@ def with_public_verdicts(claims: QuerySet[Claim]) -> QuerySet[Claim]:
             .order_by("-number"),
             to_attr="approved_versions",
         )
-    )
+    ]
+    if corrections:
+        prefetches.append(
+            Prefetch("verdict_versions", queryset=_corrections(), to_attr="public_corrections")
+        )
+    return claims.prefetch_related(*prefetches)
+
+
+def cited_snapshots(version: VerdictVersion) -> dict:
+    """{source id: Snapshot} for the sources ``version`` cites: the copy archived at or before
+    the verdict's publication (what the desk saw), else the first one archived after it.
+    Only these are public (see public_views.fact_check_archived_copy); the body stays out."""
+    from sources.models import Snapshot
+
+    source_ids = {e.source_id for e in version.cited_evidence.all()}
+    published = version.published_at
+    chosen: dict = {}
+    for snapshot in (
+        Snapshot.objects.filter(source_id__in=source_ids)
+        .only("id", "source_id", "sha256", "fetched_at", "final_url")
+        .order_by("source_id", "fetched_at", "pk")
+    ):
+        current = chosen.get(snapshot.source_id)
+        if current is None or (published is not None and snapshot.fetched_at <= published):
+            chosen[snapshot.source_id] = snapshot
+    return chosen
 
 
 def public_claim_by_slug(slug: str) -> Claim | None:
-    return with_public_verdicts(published_claims().filter(slug=slug)).first()
+    return with_public_verdicts(published_claims().filter(slug=slug), corrections=True).first()
 
 
 # --- Rating colours -------------------------------------------------------------------

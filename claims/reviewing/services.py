@@ -17,8 +17,10 @@ from django.utils.text import slugify
 from claims import services as claim_services
 from claims.activity import activity_record
 from claims.models import (
+    ActivityVerb,
     Claim,
     ClaimStatus,
+    CorrectionChange,
     Evidence,
     Rating,
     Review,
@@ -77,12 +79,20 @@ def verdict_save_draft(
     denial_waiver_reason: str = "",
     correction_note: str = "",
     based_on_id: int | None = None,
+    claim_values: dict | None = None,
+    evidence_values: dict | None = None,
 ) -> VerdictVersion:
     """Create or update the claim's draft verdict.
 
     If the latest version is the actor's draft, it is updated. Otherwise a new draft is made
     (number + 1), and ``based_on_id`` must name the latest version the form was built from,
     so a review that landed meanwhile is not silently overwritten.
+
+    Once the claim has been published, a draft is a correction, and it may also propose new
+    values for the claim's public fields (``claim_values``: {field: value}) and for what the
+    public page shows of its evidence (``evidence_values``: {evidence id: {field: value}}).
+    Only the fields that differ from what is published are kept, as CorrectionChange rows;
+    they are applied when a second person approves the version.
     """
     require_editor(actor)
     claim = _lock_claim(claim_id)
@@ -117,9 +127,18 @@ def verdict_save_draft(
     if not summary_md:
         errors.append("Write a summary.")
     wanted_ids = {int(pk) for pk in cited_evidence_ids}
-    cited = list(Evidence.objects.filter(claim=claim, pk__in=wanted_ids))
+    cited = list(Evidence.objects.active().filter(claim=claim, pk__in=wanted_ids))
     if len(cited) != len(wanted_ids):
         errors.append("Some cited evidence is not attached to this claim any more.")
+    proposed = []
+    if claim_values or evidence_values:
+        proposed = claim_services.correction_changes_for(
+            claim=claim, claim_values=claim_values or {}, evidence_values=evidence_values or {}
+        )
+        if proposed and claim.published_at is None:
+            errors.append(
+                "This claim is not published yet: change its details on the claim page instead."
+            )
     if errors:
         raise ValidationError(errors)
 
@@ -136,14 +155,21 @@ def verdict_save_draft(
         for name, value in fields.items():
             setattr(version, name, value)
         version.save(update_fields=list(fields))
-        verb = "edited the verdict draft"
+        verb = ActivityVerb.VERDICT_DRAFT_EDITED
     else:
         version = VerdictVersion.objects.create(
             claim=claim, number=(latest.number + 1) if latest else 1, author=actor, **fields
         )
-        verb = "drafted a verdict"
+        verb = ActivityVerb.VERDICT_DRAFTED
     version.cited_evidence.set(cited)
-    activity_record(actor=actor, verb=verb, claim=claim, version=version.number)
+    version.changes.all().delete()
+    for change in proposed:
+        change.version = version
+    CorrectionChange.objects.bulk_create(proposed)
+    activity_record(
+        actor=actor, verb=verb, claim=claim, version=version.number,
+        proposed_changes=len(proposed),
+    )
     return version
 
 
@@ -166,6 +192,7 @@ def verdict_problems(version: VerdictVersion, *, claim: Claim | None = None) -> 
             "This verdict corrects a published fact-check: add a correction note saying what "
             "changed and why."
         )
+    problems += claim_services.correction_problems(claim=claim, changes=list(version.changes.all()))
     return problems
 
 
@@ -197,7 +224,7 @@ def verdict_submit(*, actor, version_id: int) -> VerdictVersion:
     version.save(update_fields=["state", "submitted_at"])
     activity_record(
         actor=actor,
-        verb="submitted a correction for review" if is_correction else "submitted the verdict for review",
+        verb=ActivityVerb.CORRECTION_SUBMITTED if is_correction else ActivityVerb.VERDICT_SUBMITTED,
         claim=claim,
         version=version.number,
     )
@@ -240,6 +267,8 @@ def verdict_approve(*, actor, version_id: int, comments: str = "") -> VerdictVer
             f"A claim that is {claim.get_status_display().lower()} cannot be published."
         )
     is_correction = VerdictVersion.objects.filter(claim=claim, state=VerdictState.APPROVED).exists()
+    # The correction's changes to the claim and its evidence: applied now, or not at all.
+    claim_services.claim_apply_correction(actor=actor, claim_id=claim.pk, version_id=version.pk)
     VerdictVersion.objects.filter(claim=claim, state=VerdictState.APPROVED).update(
         state=VerdictState.SUPERSEDED
     )
@@ -256,7 +285,7 @@ def verdict_approve(*, actor, version_id: int, comments: str = "") -> VerdictVer
         Claim.objects.filter(pk=claim.pk).update(slug=_unique_slug(claim), published_at=now)
     activity_record(
         actor=actor,
-        verb="approved a correction" if is_correction else "approved and published the verdict",
+        verb=ActivityVerb.CORRECTION_APPROVED if is_correction else ActivityVerb.VERDICT_APPROVED,
         claim=claim,
         version=version.number,
     )
@@ -286,7 +315,7 @@ def verdict_request_changes(*, actor, version_id: int, comments: str) -> Verdict
         version=version, reviewer=actor, decision=ReviewDecision.REQUEST_CHANGES, comments=comments
     )
     activity_record(
-        actor=actor, verb="requested changes to the verdict", claim=claim, version=version.number
+        actor=actor, verb=ActivityVerb.CHANGES_REQUESTED, claim=claim, version=version.number
     )
     notifications.notify_author_of_review(version, decision=ReviewDecision.REQUEST_CHANGES)
     return version

@@ -47,9 +47,12 @@ def _page_context(request, claim: Claim) -> dict:
         previous = next(
             (v for v in versions if v.number < shown.number and v.state != VerdictState.DRAFT), None
         )
+    frozen = selectors.frozen_evidence_for(claim) if approved is not None else []
     return {
         "claim": claim,
         "tab": "verdict",
+        "frozen_evidence": frozen,
+        "shown_changes": selectors.proposed_changes(shown),
         "versions": versions,
         "latest": latest,
         "draft": draft,
@@ -82,6 +85,7 @@ def verdict_page(request, claim_id: int):
         "claim": claim,
         "is_correction": context["is_correction"],
         "keep_rating": draft.rating if draft and draft.rating.is_retired else None,
+        "frozen_evidence": context["frozen_evidence"],
     }
     if request.method == "POST":
         if not context["can_draft"]:
@@ -102,6 +106,8 @@ def verdict_page(request, claim_id: int):
                     denial_waiver_reason=data["denial_waiver_reason"],
                     correction_note=data.get("correction_note", ""),
                     based_on_id=data["based_on"],
+                    claim_values=form.claim_values(),
+                    evidence_values=form.evidence_values(),
                 )
             except ValidationError as error:
                 for message in _error_messages(error):
@@ -127,6 +133,10 @@ def verdict_page(request, claim_id: int):
         base = draft or latest
         initial = VerdictForm.initial_from(base)
         initial["based_on"] = latest.pk if latest else None
+        if context["is_correction"]:
+            initial.update(VerdictForm.correction_initial(
+                claim, context["frozen_evidence"], draft.changes.all() if draft else ()
+            ))
         form = VerdictForm(initial=initial, **form_kwargs)
     context["form"] = form
     context["nav"] = "queue"

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims import services
-from claims.models import ActivityEvent, Claim
+from claims.models import ActivityEvent, ActivityVerb, Claim
 from tests.factories import SourceFactory, make_claim, walk_claim_to
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ def test_an_editor_logs_a_claim_and_the_activity_says_so(editor):
     assert claim.status == "new"
     assert sorted(t.name for t in claim.tags.all()) == ["china", "russia"]
     event = ActivityEvent.objects.get(claim=claim)
-    assert (event.actor, event.verb) == (editor, "logged")
+    assert (event.actor, event.verb) == (editor, ActivityVerb.LOGGED)
 
 
 def test_an_outsider_cannot_log_a_claim(outsider):
@@ -27,7 +27,8 @@ def test_the_workflow_moves_forward_and_logs_every_step(editor):
     claim = walk_claim_to(make_claim(editor), "in_review", actor=editor)
     assert claim.status == "in_review"
     verbs = list(ActivityEvent.objects.filter(claim=claim).order_by("at", "id").values_list("verb", flat=True))
-    assert verbs == ["logged", "triaged", "started research", "submitted for review"]
+    assert verbs == [ActivityVerb.LOGGED, ActivityVerb.TRIAGED, ActivityVerb.STARTED_RESEARCH,
+                     ActivityVerb.SUBMITTED_FOR_REVIEW]
     assert claim.revision == 4
 
 
@@ -90,4 +91,4 @@ def test_evidence_is_searchable_and_duplicates_are_refused(editor):
         )
     query = SearchQuery("disinformation", config="english")
     assert Claim.objects.filter(search_vector=query).get() == claim
-    assert ActivityEvent.objects.filter(claim=claim, verb="recorded a denial").exists()
+    assert ActivityEvent.objects.filter(claim=claim, verb=ActivityVerb.DENIAL_RECORDED).exists()

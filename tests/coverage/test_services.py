@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims.corroboration import matching, services
-from claims.models import ActivityEvent, CoverageSuggestion, Evidence
+from claims.models import ActivityEvent, ActivityVerb, CoverageSuggestion, Evidence
 from sources.models import Source
 from tests.coverage.helpers import (
     DENYING_STORY,
@@ -39,7 +39,7 @@ def test_it_turns_an_accepted_suggestion_into_evidence_with_its_stance(suggestio
     assert (evidence.stance, evidence.speaker, evidence.claim_id) == ("supports", "Reuters", suggestions["claim"].pk)
     assert evidence.source.url == "https://reuters.com/world/aid"
     assert evidence.source.title == SUPPORTING_STORY["title"]
-    assert ActivityEvent.objects.filter(verb="accepted coverage", claim=suggestions["claim"]).exists()
+    assert ActivityEvent.objects.filter(verb=ActivityVerb.COVERAGE_ACCEPTED, claim=suggestions["claim"]).exists()
     assert len(callbacks) == 1  # the archive job, sent after commit
 
 
@@ -79,7 +79,7 @@ def test_a_dismissal_is_remembered_and_can_be_undone(suggestions, editor):
 
     assert restored.status == "suggested" and restored.decided_by is None
     verbs = set(ActivityEvent.objects.values_list("verb", flat=True))
-    assert {"dismissed coverage", "restored coverage"} <= verbs
+    assert {ActivityVerb.COVERAGE_DISMISSED, ActivityVerb.COVERAGE_RESTORED} <= verbs
 
 
 def test_it_refuses_outsiders_in_the_services(suggestions, outsider):

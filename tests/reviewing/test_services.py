@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from claims.models import ActivityEvent, Rating, Review, VerdictState, VerdictVersion
+from claims.models import ActivityEvent, ActivityVerb, Rating, Review, VerdictState, VerdictVersion
 from claims.reviewing import services
 from tests.factories import make_claim, walk_claim_to
 from tests.reviewing.conftest import draft_for, published, submitted_for
@@ -94,7 +94,7 @@ def test_a_reviewer_approves_and_the_claim_is_published(claim, editor, reviewer)
     assert claim.published_at is not None
     review = Review.objects.get()
     assert (review.reviewer, review.decision, review.comments) == (reviewer, "approve", "Solid.")
-    assert ActivityEvent.objects.filter(claim=claim, verb="approved and published the verdict").exists()
+    assert ActivityEvent.objects.filter(claim=claim, verb=ActivityVerb.VERDICT_APPROVED).exists()
 
 
 def test_the_author_cannot_approve_their_own_version_even_as_superuser(claim, admin_user):

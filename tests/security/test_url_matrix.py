@@ -18,6 +18,7 @@ from claims.models import (
     ActivityEvent,
     Claim,
     CoverageSuggestion,
+    Evidence,
     GatherRun,
     Note,
     Notification,
@@ -74,6 +75,7 @@ FILL = {
     "public:feed": lambda w: {},
     "public:detail": lambda w: {"slug": w.published.slug},
     "public:claimreview": lambda w: {"slug": w.published.slug},
+    "public:archived_copy": lambda w: {"slug": w.published.slug, "snapshot_id": w.snapshot.pk},
     "reviewing:verdict": lambda w: {"claim_id": w.claims["researching"].pk},
     "reviewing:submit": lambda w: {"version_id": w.draft.pk},
     "reviewing:approve": lambda w: {"version_id": w.submitted.pk},
@@ -114,6 +116,8 @@ FILL = {
     "claims:claim_assign": lambda w: {"pk": w.claims["researching"].pk},
     "claims:claim_duplicate": lambda w: {"pk": w.claims["new"].pk},
     "claims:evidence_attach": lambda w: {"pk": w.claims["researching"].pk},
+    "claims:evidence_edit": lambda w: {"pk": w.claims["researching"].pk, "evidence_id": w.evidence.pk},
+    "claims:evidence_remove": lambda w: {"pk": w.claims["researching"].pk, "evidence_id": w.evidence.pk},
     "claims:evidence_manual": lambda w: {"pk": w.claims["researching"].pk},
     "claims:denial_record": lambda w: {"pk": w.claims["researching"].pk},
     "claims:note_create": lambda w: {"pk": w.claims["researching"].pk},
@@ -122,6 +126,7 @@ FILL = {
 # Anyone may see these, logged in or not.
 PUBLIC = {
     "healthz", "ratings_css", "public:list", "public:feed", "public:detail", "public:claimreview",
+    "public:archived_copy",
     "sources:demo_feed_rss", "sources:demo_article",
     # Django's own account pages: logging in, and the password reset flow (which never says
     # whether an account exists).
@@ -144,6 +149,9 @@ POST_DATA = {
     "claims:evidence_manual": lambda w: {"title": "Outsider source", "stance": "supports"},
     "claims:denial_record": lambda w: {"title": "Outsider denial", "speaker": "Somebody"},
     "claims:note_create": lambda w: {"body": "Outsider note"},
+    "claims:evidence_edit": lambda w: {"stance": "denies", "speaker": "Outsider", "quote": "x",
+                                       "revision": w.evidence.revision},
+    "claims:evidence_remove": lambda w: {"reason": "Outsider removal"},
     "reviewing:approve": lambda w: {"comments": "ok"},
     "reviewing:request_changes": lambda w: {"comments": "change it"},
     "sources:feed_list": lambda w: {"url": "https://evil.example/feed.xml", "kind": "rss",
@@ -183,6 +191,7 @@ def _state() -> tuple:
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         list(Feed.objects.order_by("pk").values_list("pk", "is_active", "next_poll_at")),
         list(Source.objects.order_by("pk").values_list("pk", "fetch_status")),
+        list(Evidence.objects.order_by("pk").values_list("pk", "stance", "quote", "revision", "removed_at")),
     )
 
 

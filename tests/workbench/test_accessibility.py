@@ -53,7 +53,25 @@ def newsroom(settings, tmp_path, django_user_model):
         fetched_at=timezone.now(),
     )
     researching = Claim.objects.filter(status="researching").first()
+    # A source the published verdict cites, archived: its public archived-copy page.
+    from claims import services
+    from claims.reviewing.selectors import approved_version
+
+    cited_source = approved_version(published).cited_evidence.first().source
+    cited_url = cited_source.url or "https://www.fmprc.gov.cn/eng/xwfw_665399/s2510_665401/"
+    cited_snapshot = cited_source.snapshots.first() or Snapshot.objects.create(
+        source=cited_source, requested_url=cited_url, final_url=cited_url,
+        http_status=200, content_type="text/html", raw_gzip=gzip.compress(body),
+        raw_size=len(body), sha256=hashlib.sha256(body).hexdigest(),
+        text="Archived article text.\nA second paragraph.", fetched_at=timezone.now(),
+    )
+    # Removed evidence, so the claim page shows its tombstones.
+    editor = django_user_model.objects.get(username="editor")
+    evidence = list(researching.evidence.active().order_by("pk"))
+    services.evidence_remove(actor=editor, evidence_id=evidence[-1].pk, reason="Off topic: another meeting.")
     return {
+        "evidence": evidence[0],
+        "cited_snapshot": cited_snapshot,
         "users": {u.username: u for u in django_user_model.objects.all()},
         "published": published,
         "in_review": in_review,
@@ -97,7 +115,8 @@ def test_it_has_no_wcag_violations_on_any_page(browser_page, live_server, newsro
     page, users = browser_page, newsroom["users"]
     claim, source, snapshot = newsroom["claim"], newsroom["source"], newsroom["snapshot"]
     public = f"/fact-checks/{newsroom['published'].slug}/"
-    found = _sweep(page, live_server.url, ["/accounts/login/", "/fact-checks/", public])
+    archived = f"{public}archive/{newsroom['cited_snapshot'].pk}/"
+    found = _sweep(page, live_server.url, ["/accounts/login/", "/fact-checks/", public, archived])
 
     login(page, live_server, users["editor"], DEMO_PASSWORD)
     found += _sweep(page, live_server.url, [
@@ -107,6 +126,8 @@ def test_it_has_no_wcag_violations_on_any_page(browser_page, live_server, newsro
         f"/claims/{newsroom['published'].pk}/", f"/claims/{newsroom['published'].pk}/verdict/",
         "/reviews/", "/coverage/inbox/", "/feeds/", f"/feeds/{newsroom['feed'].pk}/",
         f"/sources/{source.pk}/", f"/sources/{source.pk}/snapshots/{snapshot.pk}/",
+        f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/edit/",
+        f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/remove/",
     ])
 
     page.context.clear_cookies()
@@ -156,6 +177,12 @@ def test_it_has_no_wcag_violations_in_errors_messages_and_dialogs(browser_page, 
         page.wait_for_selector("#shortcut-help[open]")
         found += [f"shortcut help @{width}px  {line}" for line in _violations(page)]
         page.keyboard.press("Escape")
+        # An evidence item's edit form, opened in place with htmx.
+        page.goto(f"{base}/claims/{newsroom['claim'].pk}/")
+        item = page.locator(f"#evidence-{newsroom['evidence'].pk}")
+        item.get_by_role("link", name="Edit").click()
+        page.wait_for_selector(f"#evidence-edit-{newsroom['evidence'].pk}")
+        found += [f"evidence edit in place @{width}px  {line}" for line in _violations(page)]
     _assert_none(found)
 
 

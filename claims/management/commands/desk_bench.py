@@ -64,7 +64,7 @@ class Command(BaseCommand):
     # --- seeding ------------------------------------------------------------------------
 
     def seed(self, batch: str, count: int):
-        from claims.models import ActivityEvent, Claim, Evidence, Tag
+        from claims.models import ActivityEvent, ActivityVerb, Claim, Evidence, Tag
         from sources.models import Outlet, Source
 
         rng = random.Random(42)
@@ -112,8 +112,8 @@ class Command(BaseCommand):
                             speaker="Ministry" if k else "", speaker_is_party=bool(k),
                             quote=" ".join(rng.choices(filler, k=8)), added_by=editors[0],
                         ))
-                    activity.append(ActivityEvent(actor=editors[0], verb="logged", claim_id=c.pk, details={}))
-                    activity.append(ActivityEvent(actor=rng.choice(editors), verb="added evidence", claim_id=c.pk, details={}))
+                    activity.append(ActivityEvent(actor=editors[0], verb=ActivityVerb.LOGGED, claim_id=c.pk, details={}))
+                    activity.append(ActivityEvent(actor=rng.choice(editors), verb=ActivityVerb.EVIDENCE_ADDED, claim_id=c.pk, details={}))
                 Evidence.objects.bulk_create(evidence, batch_size=BATCH)
                 ActivityEvent.objects.bulk_create(activity, batch_size=BATCH)
             big = Claim.objects.create(text=f"Claim with 200 sources ({batch})", claimant="Bench",

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from claims import services
-from claims.models import ActivityEvent, Claim, Evidence, Note
+from claims.models import ActivityEvent, ActivityVerb, Claim, Evidence, Note
 from tests.factories import SourceFactory, make_claim, walk_claim_to
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_it_logs_an_edit_with_the_changed_fields(editor):
         actor=editor, claim_id=claim.pk, expected_revision=claim.revision, text="New words", tags=["war"]
     )
     assert updated.revision == claim.revision + 1
-    event = ActivityEvent.objects.filter(claim=claim, verb="edited").get()
+    event = ActivityEvent.objects.filter(claim=claim, verb=ActivityVerb.EDITED).get()
     assert set(event.details["fields"]) == {"text", "tags"}
 
 
@@ -43,7 +43,7 @@ def test_it_moves_evidence_and_activity_of_a_duplicate_to_the_original(editor):
     assert set(Evidence.objects.filter(claim=original).values_list("source_id", flat=True)) == {shared.pk, own.pk}
     # The row that would break unique (claim, source, speaker) stays behind.
     assert Evidence.objects.filter(claim=duplicate, source=shared).exists()
-    assert ActivityEvent.objects.filter(claim=original, verb="logged").count() == 2
+    assert ActivityEvent.objects.filter(claim=original, verb=ActivityVerb.LOGGED).count() == 2
     assert Note.objects.filter(claim=original).count() == 1
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from claims import services
-from claims.models import Claim, Evidence, Note
+from claims.models import ActivityVerb, Claim, Evidence, Note
 from tests.factories import SourceFactory, make_claim, walk_claim_to
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_it_shows_the_queue_with_counts_and_last_activity(editor, editor_client)
     assert response.status_code == 200
     row = response.context["claims"][0]
     assert (row.supporting_count, row.denial_count, row.new_coverage_count) == (1, 1, 0)
-    assert row.last_activity_verb == "recorded a denial" and row.last_activity_actor == "erin"
+    assert row.last_activity_verb == ActivityVerb.DENIAL_RECORDED and row.last_activity_actor == "erin"
     assert b"Tanks crossed the border" in response.content
 
 

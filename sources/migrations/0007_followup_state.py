@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0005_linkcheck_permissions'),
+        ('sources', '0006_web_urls_only'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0006_desk_indexes'),
+        ('claims', '0011_roles_for_corrections'),
     ]
 
     operations = [
