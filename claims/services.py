@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, TextField, Value
 
 from claims.activity import activity_record, field_changes, json_value
+from claims.corroboration.embedding import claim_embed_later
 from claims.models import (
     ActivityVerb,
     Claim,
@@ -198,16 +199,20 @@ def claim_refresh_search(*, claim_id: int) -> None:
     Weights: the claim and claimant rank above evidence quotes, which rank above notes.
     """
     from claims.models import Evidence, Note
+    from sources.language import ts_config
 
     quotes = " ".join(
         Evidence.objects.active().filter(claim_id=claim_id).values_list("quote", flat=True)
     )
     notes = " ".join(Note.objects.filter(claim_id=claim_id).values_list("body", flat=True))
+    # In the claim's own language once the embedding worker has detected it (English before).
+    language = Claim.objects.filter(pk=claim_id).values_list("language", flat=True).first()
+    config = ts_config(language or "en")
     Claim.objects.filter(pk=claim_id).update(
-        search_vector=SearchVector("text", weight="A", config="english")
-        + SearchVector("claimant", weight="A", config="english")
-        + SearchVector(Value(quotes, output_field=TextField()), weight="B", config="english")
-        + SearchVector(Value(notes, output_field=TextField()), weight="C", config="english")
+        search_vector=SearchVector("text", weight="A", config=config)
+        + SearchVector("claimant", weight="A", config=config)
+        + SearchVector(Value(quotes, output_field=TextField()), weight="B", config=config)
+        + SearchVector(Value(notes, output_field=TextField()), weight="C", config=config)
     )
 
 
@@ -248,6 +253,7 @@ def claim_create(
     if tag_objects:
         claim.tags.set(tag_objects)
     claim_refresh_search(claim_id=claim.pk)
+    claim_embed_later(claim_id=claim.pk)
     activity_record(actor=actor, verb=ActivityVerb.LOGGED, claim=claim, text=text[:200])
     return claim
 
@@ -781,6 +787,10 @@ def claim_update(*, actor, claim_id: int, expected_revision: int, **fields) -> C
     claim.revision = F("revision") + 1
     claim.save(update_fields=[*[c for c in changes if c != "tags"], "revision", "updated_at"])
     claim.refresh_from_db()
+    if "text" in changes:
+        # The old vector and language describe the old text: the embedding queue redoes both.
+        Claim.objects.filter(pk=claim.pk).update(embedding=None, language="")
+        claim_embed_later(claim_id=claim.pk)
     if {"text", "claimant"} & set(changes):
         claim_refresh_search(claim_id=claim.pk)
     activity_record(actor=actor, verb=ActivityVerb.EDITED, claim=claim, fields=list(changes), changes=changes)

@@ -5,6 +5,8 @@ and every item is a short demo text written for FactDesk, loosely following the 
 2022 reporting: U.S. officials said Russia had asked China for military aid, Beijing
 called that disinformation, and Lavrov and Wang Yi met amid talk of a "no limits"
 partnership. One wire story appears under three outlets so fingerprint grouping shows.
+Six items are in Russian and Chinese, as the parties to the claim and their state media
+report and deny it: the desk must find them for the English claim.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class DemoItem:
     lede: str
     published_at: datetime
     stance: str  # for people reading this file: supports / denies / discusses the aid claim
+    language: str = "en"
 
 
 def _at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -95,6 +98,42 @@ DEMO_ITEMS: list[DemoItem] = [
              "where both said relations between their countries were developing despite Western "
              "pressure. Wang said cooperation had no limits, echoing the February joint statement.",
              _at(30, 10), "discusses"),
+    # Russian and Chinese coverage (fictional outlets; demo texts written for FactDesk).
+    DemoItem("moscow-courier-peskov-denies", "Moskovsky Vestnik (demo)", "mosvestnik.example",
+             "Песков опроверг сообщения о просьбе России к Китаю о военной помощи",
+             "МОСКВА (Демо-агентство) — Пресс-секретарь президента России Дмитрий Песков в "
+             "понедельник опроверг сообщения американских СМИ о том, что Москва якобы просила "
+             "Пекин о военной помощи. «Нет», — ответил он на вопрос журналистов, добавив, что у "
+             "России достаточно собственных сил для операции на Украине.",
+             _at(14, 11), "denies", "ru"),
+    DemoItem("volga-times-zakharova-fake", "Volga Times (demo)", "volgatimes.example",
+             "МИД России назвал фейком сообщения о запросе военной помощи у Китая",
+             "Официальный представитель МИД России назвала дезинформацией публикации о том, что "
+             "Россия обратилась к Китаю за оружием и военной техникой. По её словам, Вашингтон "
+             "распространяет ложь, чтобы поссорить Москву и Пекин.",
+             _at(14, 16), "denies", "ru"),
+    DemoItem("volga-times-us-officials-say", "Volga Times (demo)", "volgatimes.example",
+             "Американские чиновники заявили, что Россия попросила Китай о военной технике",
+             "ВАШИНГТОН (Демо-агентство) — Россия обратилась к Китаю с просьбой предоставить "
+             "военную технику, в том числе беспилотники, а также экономическую помощь, "
+             "сообщили американские чиновники на условиях анонимности.",
+             # Repeats the claim, attributed, without weighing it: Emergent's "observing".
+             _at(14, 2), "discusses", "ru"),
+    DemoItem("east-river-daily-mfa-disinformation", "East River Daily (demo)", "eastriver.example",
+             "外交部：美方散布中国向俄罗斯提供军事援助的虚假信息",
+             "中国外交部发言人周一表示，有关俄罗斯请求中国提供军事援助的报道是美方散布的虚假信息，"
+             "用心险恶。发言人说，中方始终致力于劝和促谈。",
+             _at(14, 10), "denies", "zh"),
+    DemoItem("east-river-daily-embassy-never-heard", "East River Daily (demo)", "eastriver.example",
+             "中国驻美使馆：从未听说俄方请求军事援助",
+             "中国驻美国大使馆发言人表示，他从未听说过俄罗斯向中国请求军事援助一事，"
+             "当务之急是防止局势失控。",
+             _at(14, 19), "denies", "zh"),
+    DemoItem("pearl-bay-news-analysis-aid-claim", "Pearl Bay News (demo)", "pearlbay.example",
+             "分析：美方称俄罗斯向中国寻求军事援助，中方如何回应受关注",
+             "美国官员称俄罗斯在入侵乌克兰后向中国寻求军事装备和援助。分析人士认为，"
+             "北京是否回应这一请求，将影响中美关系走向。",
+             _at(15, 9), "discusses", "zh"),
     DemoItem("valley-courier-explainer-no-limits", "Valley Courier (demo)",
              "valleycourier.example",
              "Explainer: what the 'no limits' partnership means for the war in Ukraine",
@@ -128,7 +167,8 @@ def demo_items_as_feed_items() -> list[FeedItem]:
     """The same items the RSS endpoint serves, as the RSS connector would read them."""
     return [
         FeedItem(url=demo_article_url(item.slug), title=item.title, summary=item.lede,
-                 published_at=item.published_at, language="en", outlet_name=item.outlet_name,
+                 published_at=item.published_at, language=item.language,
+                 outlet_name=item.outlet_name,
                  outlet_domain=item.outlet_domain, guid=demo_article_url(item.slug))
         for item in DEMO_ITEMS
     ]

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from sources.connectors.base import FeedItem
+from sources.language import TS_CONFIGS, detect_language, ts_config
 from sources.models import Document, Feed, Outlet
 from sources.validators import is_domain, is_web_url
 
@@ -113,9 +114,14 @@ def _row_for(item: FeedItem, canonical_url: str, outlet_id, feed_id, now, match_
     summary = plain_text(item.summary)
     # RSS content:encoded is the article body when the feed carries it.
     text = plain_text((item.extra or {}).get("content") or "")
+    # What the item's words say beats what the feed declares for all its items; the feed's
+    # code is kept when it agrees ("en-gb" for English).
+    declared = (item.language or "").strip().lower()
+    detected = detect_language(f"{title}. {summary[:300] or text[:300]}")
+    language = declared if declared.split("-")[0] == detected or not detected else detected
     return (
         canonical_url, title, summary, text, plain_text(item.author, 300), item.published_at,
-        (item.language or "")[:16], outlet_id, feed_id,
+        language[:16], outlet_id, feed_id,
         document_fingerprint(title, summary or text), now, match_state,
     )
 
@@ -197,14 +203,25 @@ def documents_upsert(*, items: Iterable[FeedItem], feed: Feed | None = None,
     return result
 
 
+def document_ts_config(field: str = "language"):
+    """Each document's text-search configuration, from its language (``simple`` if none)."""
+    return Case(
+        *(When(Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}-"}), then=Value(name))
+          for code, name in TS_CONFIGS.items()),
+        default=Value(ts_config("")),
+    )
+
+
 def documents_index(*, document_ids: list[int]) -> int:
-    """Refresh the full-text index of these documents in one UPDATE (title A, summary B, text C)."""
+    """Refresh the full-text index of these documents in one UPDATE (title A, summary B, text C),
+    each read in its own language's configuration."""
     if not document_ids:
         return 0
+    config = document_ts_config()
     vector = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("summary", weight="B", config="english")
-        + SearchVector("text", weight="C", config="english")
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("text", weight="C", config=config)
     )
     return Document.objects.filter(pk__in=document_ids).update(search_vector=vector)
 

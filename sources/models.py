@@ -9,8 +9,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from pgvector.django import HnswIndex, VectorField
 
 from sources.validators import validate_domain, validate_web_url
+
+#: Dimensions of the multilingual sentence embeddings stored beside documents and claims.
+EMBEDDING_DIMENSIONS = 384
 
 
 class OutletKind(models.TextChoices):
@@ -263,6 +267,7 @@ class Document(models.Model):
     text = models.TextField(blank=True, help_text="Main text, when fetched")
     author = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # ISO 639-1, detected from the title and lede when stored (the feed's own claim otherwise).
     language = models.CharField(max_length=16, blank=True)
     outlet = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
@@ -283,6 +288,10 @@ class Document(models.Model):
     match_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     match_attempts = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     match_error = models.TextField(blank=True, default="", db_default="")
+    # The lead's multilingual embedding (mean of its units) for vector search, and each unit's
+    # vector (float16 bytes) for the stance model. Filled by the embedding worker queue.
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True, editable=False)
+    embedding_units = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -290,6 +299,10 @@ class Document(models.Model):
             GinIndex(fields=["search_vector"], name="document_search_gin"),
             models.Index(fields=["match_queued_at"], condition=Q(match_state="pending"),
                          name="document_match_pending"),
+            HnswIndex(
+                name="document_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -82,15 +82,18 @@ class LiveWorker:
 
 @pytest.fixture
 def live_worker(transactional_db, tmp_path, settings, monkeypatch):
-    """A real Celery worker process on its own queue, using this test's database and the
+    """A real Celery worker process on its own queues, using this test's database and the
     configured broker (Redis in CI, the filesystem transport on a laptop). Tasks this test
-    process enqueues without naming a queue go to that worker too."""
+    process enqueues without naming a queue go to that worker too, and so do embedding tasks
+    (the worker consumes this test's embedding queue as well)."""
     import subprocess
     import sys
     import time
     import uuid
 
     queue = f"test-{uuid.uuid4().hex[:10]}"
+    embedding_queue = f"{queue}-embeddings"
+    settings.CELERY_EMBEDDING_QUEUE = embedding_queue
     log_path = tmp_path / "worker.log"
     env = {
         **os.environ,
@@ -100,10 +103,11 @@ def live_worker(transactional_db, tmp_path, settings, monkeypatch):
         "FETCH_ALLOW_LOOPBACK": str(settings.FETCH_ALLOW_LOOPBACK),
         # Follow-up tasks the worker itself sends stay on this test's queue.
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "CELERY_EMBEDDING_QUEUE": embedding_queue,
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "workbench", "worker", "--queues", queue,
+            [sys.executable, "-m", "celery", "-A", "workbench", "worker", "--queues", f"{queue},{embedding_queue}",
              "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
              "--hostname", f"{queue}@%h", "--without-gossip", "--without-mingle"],
             cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,

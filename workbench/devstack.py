@@ -1,4 +1,4 @@
-"""``make run``: migrate, seed the demo newsroom, then run web + worker + beat together.
+"""``make run``: migrate, seed the demo newsroom, then run web, worker, embedder and beat.
 
 This process holds the embedded database open (when DATABASE_URL is unset) and supervises
 its children. Ctrl-C (or SIGTERM) stops every process it started: each child runs in its
@@ -23,8 +23,15 @@ def _children_commands(python: str) -> dict[str, list[str]]:
     return {
         "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
         "worker": [
-            python, "-m", "celery", "-A", "workbench", "worker",
+            python, "-m", "celery", "-A", "workbench", "worker", "--hostname", "worker@%h",
+            "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
             "--loglevel", "INFO", "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"),
+        ],
+        # Embeddings are CPU-bound: one process of their own, so polls never wait behind them.
+        "embedder": [
+            python, "-m", "celery", "-A", "workbench", "worker", "--hostname", "embedder@%h",
+            "--queues", settings.CELERY_EMBEDDING_QUEUE,
+            "--loglevel", "INFO", "--concurrency", os.environ.get("EMBEDDING_CONCURRENCY", "1"),
         ],
         "beat": [
             python, "-m", "celery", "-A", "workbench", "beat", "--loglevel", "INFO",

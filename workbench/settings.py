@@ -253,6 +253,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Embedding documents and claims is slow and CPU-bound: its own queue, its own worker process.
+CELERY_EMBEDDING_QUEUE = os.environ.get("CELERY_EMBEDDING_QUEUE", "embeddings")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -281,6 +283,9 @@ CELERY_BEAT_SCHEDULE = {
     # FOLLOWUP_GRACE_SECONDS, e.g. because the broker was down when it was recorded.
     "sweep-follow-up-work": {"task": "workbench.followup.followup_sweep_task", "schedule": 60.0,
                              "options": {"expires": 55}},
+    # Sends documents and claims that still lack an embedding to the embedding queue.
+    "embed-missing": {"task": "claims.corroboration.tasks.embeddings_sweep", "schedule": 5 * 60.0,
+                      "options": {"expires": 5 * 60 - 5}},
 }
 # Follow-up work still pending this long after it was last queued is queued again; it must
 # be longer than any task's hard time limit. After this many attempts that never finished

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from django.db.models import F
 from django.utils import timezone
 
+from claims.corroboration.core.similar import STOP_WORDS
+from claims.corroboration.embedding import claims_embed, documents_embed
 from claims.corroboration.matching import (
     claim_candidate_documents,
     claim_match_documents,
 )
-from claims.corroboration.similar import STOP_WORDS
 from claims.models import GatherRun
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,9 @@ def gather_run_execute(*, run_id: int) -> None:
     run = GatherRun.objects.select_related("claim").filter(pk=run_id).first()
     if run is None or run.status != GatherRun.Status.RUNNING:
         return
+    if run.claim.embedding is None:  # not embedded yet (just logged): one short text
+        claims_embed(claim_ids=[run.claim_id])
+        run.claim.refresh_from_db()
     claim = run.claim
     problems: list[str] = []
     try:
@@ -84,6 +88,9 @@ def gather_run_execute(*, run_id: int) -> None:
                 problems.append(f"{label} could not be searched: {exc}")
                 continue
             doc_ids = documents_store(items)
+            # Search results are headlines: embedding them here is quick, and finds the ones
+            # in other languages for this claim now rather than at the next sweep.
+            documents_embed(document_ids=doc_ids)
             _progress(run_id, step=f"Matching {label} results", checked=len(doc_ids),
                       added=claim_match_documents(claim=claim, document_ids=doc_ids))
     except Exception as exc:

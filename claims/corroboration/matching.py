@@ -1,134 +1,74 @@
-"""Matching coverage (sources.Document) to claims: candidate retrieval, relevance, stance.
+"""Matching coverage (sources.Document) to claims: candidates, relevance, stance.
 
-Pipeline for a batch of new documents (``documents_match``):
+Two passes over each batch of new documents:
 
-1. Candidate retrieval is PostgreSQL full-text search from the document side: each
-   document's headline, summary and lead become an OR tsquery of its salient words, run
-   against the open claims' GIN-indexed ``search_vector`` in ONE statement per batch (a
-   LATERAL join capped at :data:`CANDIDATES_PER_DOCUMENT` by ``ts_rank_cd``). Words that
-   occur in many open claims are left out of the query: they match everything and cost
-   the most.
-2. Relevance: how much of the claim's weighted vocabulary (TF-IDF over the open claims,
-   cached in-process and rebuilt when the open claims change) appears in the document.
-3. Stance: the FNC-1 model plus its denial/assertion cue layer (``stance_cues``), in
-   batches, on pairs above :data:`RELEVANCE_THRESHOLD`; "unrelated" predictions are dropped.
-4. ``CoverageSuggestion`` rows are inserted with ``ignore_conflicts``: the (claim, document)
-   unique constraint means a pair is suggested at most once, whatever its later status.
+1. The fast lexical pass (``documents_match``, the default queue, right after a feed poll):
+   PostgreSQL full-text retrieval — each document's salient words as an OR tsquery in its
+   own language's text-search configuration, against the open claims' GIN-indexed
+   ``search_vector``, in ONE statement per batch — then relevance (the share of the claim's
+   TF-IDF weight the document contains) and stance by the model's ``lexical`` head. Only
+   English pairs are labelled here; every other pair waits for the second pass.
+2. The semantic pass (``documents_match_semantic``, the embedding queue, once the documents
+   have vectors): the nearest open claims by embedding cosine (pgvector HNSW) fused with the
+   full-text candidates by reciprocal rank, then stance by the ``full`` head (English pairs)
+   or the ``semantic`` head (any other language, cross-lingual pairs included). Relevance is
+   the model's probability that the pair is related. Suggestions of the first pass that no
+   one has decided on yet take the better-informed label.
+
+``CoverageSuggestion`` rows are inserted with ``ignore_conflicts``: the (claim, document)
+unique constraint means a pair is suggested at most once, whatever its later status.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
-from django.db import connection
-from django.db.models import Count, Max
+from django.db import connection, transaction
 from django.db.models.functions import Left
 from threadpoolctl import threadpool_limits
 
-from claims.corroboration.similar import STOP_WORDS, word_tokens
-from claims.corroboration.stance import PRODUCT_STANCE, get_stance_model
+from claims.corroboration.core import embeddings, text
+from claims.corroboration.core.labels import PRODUCT_STANCE, ModelStance
+from claims.corroboration.core.similar import STOP_WORDS, word_tokens
+from claims.corroboration.core.stance import StanceInput, get_stance_model
+from claims.corroboration.index_cache import ClaimIndex, fit_vectorizer, open_claim_index
 from claims.models import OPEN_STATUSES, Claim, CoverageSuggestion
+from sources.documents import documents_index as _documents_reindex
+from sources.language import ts_config
 from sources.models import Document
 
 logger = logging.getLogger(__name__)
 
-#: Share of the claim's squared TF-IDF weight that must appear in the document.
+#: Share of the claim's squared TF-IDF weight that must appear in the document (lexical pass).
 RELEVANCE_THRESHOLD = 0.35
 CANDIDATES_PER_DOCUMENT = 12
+#: Nearest claims asked of the vector index per document (semantic pass).
+VECTOR_CANDIDATES = 12
+#: Below this embedding cosine a vector neighbour is not a candidate (e5 puts unrelated
+#: news around 0.75-0.80 from a claim, coverage of it above 0.82).
+VECTOR_MIN_COSINE = 0.80
+RRF_K = 60
 QUERY_WORDS_PER_DOCUMENT = 40
 #: Retrieval uses the document's rarest words that some open claim also uses.
 SALIENT_WORDS_PER_DOCUMENT = 16
-#: A word found in more than this share of open claims is not used for retrieval.
-COMMON_WORD_SHARE = 0.05
 DOCUMENTS_PER_QUERY = 200
 STANCE_BATCH = 512
 RELEVANCE_TEXT_CHARS = 8_000
-STANCE_TEXT_CHARS = 4_000
 QUERY_LEAD_CHARS = 600
 
-_WORD_RE = re.compile(r"[a-z0-9]+")
+# Letters and digits of any script only: nothing of tsquery's syntax can get through.
+_QUERY_WORD_RE = re.compile(r"[^\W_]+")
 
 
-# --- the cached index of open claims ---------------------------------------------------
-
-
-@dataclass
-class ClaimIndex:
-    """TF-IDF over the open claims' texts; rebuilt when their (count, latest edit) changes."""
-
-    key: tuple
-    texts: dict[int, str] = field(default_factory=dict)
-    vectorizer: object | None = None
-    matrix: sp.csr_matrix | None = None
-    row_of: dict[int, int] = field(default_factory=dict)
-    common_stems: frozenset[str] = frozenset()
-    #: How many open claims use each (similar.word_tokens-stemmed) word.
-    claim_frequency: dict[str, int] = field(default_factory=dict)
-
-
-_index: ClaimIndex | None = None
-_index_lock = threading.Lock()
-
-
-def _fit_vectorizer(texts: list[str]):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, dtype=np.float32)
-    vectorizer.fit(texts or [""])
-    return vectorizer
-
-
-def _open_claims_key() -> tuple:
-    agg = Claim.objects.filter(status__in=OPEN_STATUSES).aggregate(n=Count("id"), latest=Max("updated_at"))
-    return (agg["n"], agg["latest"])
-
-
-def open_claim_index() -> ClaimIndex:
-    """The cached index; one cheap aggregate query decides whether to rebuild it."""
-    global _index
-    key = _open_claims_key()
-    with _index_lock:
-        if _index is not None and _index.key == key:
-            return _index
-        rows = list(Claim.objects.filter(status__in=OPEN_STATUSES).values_list("id", "text"))
-        index = ClaimIndex(key=key, texts=dict(rows))
-        if rows:
-            index.vectorizer = _fit_vectorizer([t for _, t in rows])
-            index.matrix = index.vectorizer.transform([t for _, t in rows]).tocsr()
-            index.row_of = {cid: i for i, (cid, _) in enumerate(rows)}
-            df = np.bincount(index.matrix.indices, minlength=index.matrix.shape[1])
-            vocabulary = index.vectorizer.get_feature_names_out()
-            limit = max(COMMON_WORD_SHARE * len(rows), 20)
-            index.common_stems = frozenset(vocabulary[df > limit].tolist())
-            index.claim_frequency = dict(zip(vocabulary.tolist(), df.tolist(), strict=True))
-        _index = index
-        return index
-
-
-def forget_claim_index() -> None:
-    global _index
-    with _index_lock:
-        _index = None
-
-
-# --- full-text queries ------------------------------------------------------------------
-
-
-def or_query(text: str, *, skip_stems: Iterable[str] = (), limit: int = QUERY_WORDS_PER_DOCUMENT) -> str:
-    """An OR tsquery source (for ``to_tsquery('english', ...)``) of the text's salient words.
-
-    Only ``[a-z0-9]`` words reach PostgreSQL, so no tsquery syntax can be injected.
-    """
+def or_query(text_: str, *, skip_stems: Iterable[str] = (), limit: int = QUERY_WORDS_PER_DOCUMENT) -> str:
+    """An OR tsquery source (for ``to_tsquery(config, ...)``) of the text's salient words."""
     skip = frozenset(skip_stems)
     words: list[str] = []
     seen: set[str] = set()
-    for word in _WORD_RE.findall((text or "").lower()):
+    for word in _QUERY_WORD_RE.findall(text.normalize(text_).lower()):
         if len(word) < 2 or word in STOP_WORDS or word in seen:
             continue
         seen.add(word)
@@ -141,13 +81,24 @@ def or_query(text: str, *, skip_stems: Iterable[str] = (), limit: int = QUERY_WO
     return " | ".join(words)
 
 
-# Each document's tsquery is parsed once (its own LATERAL) and then drives a parameterised
-# scan of the claims' GIN index; the status test is written so that the planner never
-# prefers the status index to the GIN index (most claim rows are open on a busy desk).
+def documents_index(document_ids: Sequence[int]) -> None:
+    """Fill in the full-text vector of documents stored without one (in their language)."""
+    ids = list(Document.objects.filter(pk__in=list(document_ids), search_vector__isnull=True)
+               .values_list("pk", flat=True))
+    if ids:
+        _documents_reindex(document_ids=ids)
+
+
+# --- the lexical pass ---------------------------------------------------------------------
+
+# Each document's tsquery is parsed once (its own LATERAL, in its language's configuration)
+# and then drives a parameterised scan of the claims' GIN index; the status test is written so
+# that the planner never prefers the status index to the GIN index.
 _CANDIDATES_SQL = """
 SELECT t.doc_id, m.claim_id, m.rank
-FROM unnest(%(doc_ids)s::bigint[], %(queries)s::text[]) AS t(doc_id, qtext)
-CROSS JOIN LATERAL to_tsquery('english', t.qtext) AS q(query)
+FROM unnest(%(doc_ids)s::bigint[], %(queries)s::text[], %(configs)s::text[])
+     AS t(doc_id, qtext, config)
+CROSS JOIN LATERAL to_tsquery(t.config::regconfig, t.qtext) AS q(query)
 CROSS JOIN LATERAL (
     SELECT c.id AS claim_id, ts_rank_cd(c.search_vector, q.query) AS rank
     FROM claims_claim c
@@ -157,28 +108,13 @@ CROSS JOIN LATERAL (
 ) AS m
 """
 
-_DOCUMENT_VECTOR_SQL = """
-UPDATE sources_document SET search_vector =
-    setweight(to_tsvector('english', coalesce(title, '')), 'A')
-    || setweight(to_tsvector('english', coalesce(summary, '')), 'B')
-    || setweight(to_tsvector('english', left(coalesce(text, ''), 100000)), 'C')
-WHERE id = ANY(%s) AND search_vector IS NULL
-"""
 
-
-def documents_index(document_ids: Sequence[int]) -> None:
-    """Fill in the full-text vector of documents stored without one."""
-    if document_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(_DOCUMENT_VECTOR_SQL, [list(document_ids)])
-
-
-def document_query(text: str, index: ClaimIndex) -> str:
+def document_query(text_: str, index: ClaimIndex) -> str:
     """The document's most salient words for retrieval: words some open claim uses, but not
     many, rarest first. Words no claim uses cannot match and would only slow the ranking."""
     frequency = index.claim_frequency
     scored = []
-    for position, word in enumerate(or_query(text, limit=200).split(" | ")):
+    for position, word in enumerate(or_query(text_, limit=200).split(" | ")):
         stems = word_tokens(word) if word else []
         count = frequency.get(stems[0], 0) if stems else 0
         if count and stems[0] not in index.common_stems:
@@ -191,43 +127,40 @@ def _query_source(doc: dict) -> str:
     return " ".join([doc["title"] or "", doc["summary"] or "", (doc["text_head"] or "")[:QUERY_LEAD_CHARS]])
 
 
-def candidate_pairs(docs: Sequence[dict], index: ClaimIndex) -> list[tuple[int, int]]:
-    """(claim id, document id) pairs from one full-text statement over the open claims."""
-    doc_ids, queries = [], []
+def fulltext_candidates(docs: Sequence[dict], index: ClaimIndex) -> list[tuple[int, int]]:
+    """(claim id, document id) pairs, best first per document, from one full-text statement."""
+    doc_ids, queries, configs = [], [], []
     for doc in docs:
         query = document_query(_query_source(doc), index)
         if query:
             doc_ids.append(doc["id"])
             queries.append(query)
+            configs.append(ts_config(doc["language"]))
     if not doc_ids:
         return []
     with connection.cursor() as cursor:
         cursor.execute(
             _CANDIDATES_SQL,
-            {
-                "doc_ids": doc_ids,
-                "queries": queries,
-                "statuses": list(OPEN_STATUSES),
-                "per_doc": CANDIDATES_PER_DOCUMENT,
-            },
+            {"doc_ids": doc_ids, "queries": queries, "configs": configs,
+             "statuses": list(OPEN_STATUSES), "per_doc": CANDIDATES_PER_DOCUMENT},
         )
         return [(claim_id, doc_id) for doc_id, claim_id, _rank in cursor.fetchall()]
 
 
-# --- scoring and storing ----------------------------------------------------------------
-
-
-def _load_documents(document_ids: Iterable[int]) -> list[dict]:
+def _load_documents(document_ids: Iterable[int], *, units: bool = False) -> list[dict]:
+    fields = ["id", "title", "summary", "text_head", "language"]
+    if units:
+        fields.append("embedding_units")
     return list(
         Document.objects.filter(pk__in=list(document_ids))
         .annotate(text_head=Left("text", RELEVANCE_TEXT_CHARS))
-        .values("id", "title", "summary", "text_head")
+        .values(*fields)
         .order_by("id")
     )
 
 
-def _document_text(doc: dict, limit: int) -> str:
-    parts = [doc["title"] or "", doc["summary"] or "", (doc["text_head"] or "")[:limit]]
+def _document_text(doc: dict) -> str:
+    parts = [doc["title"] or "", doc["summary"] or "", doc["text_head"] or ""]
     return "\n".join(p for p in parts if p)
 
 
@@ -243,11 +176,10 @@ def relevance_scores(
         claim_rows = index.matrix[[index.row_of[c] for c in claim_ids]]
     else:
         # Claims outside the open-claims index (the "gather now" path): a small vectoriser.
-        vectorizer = _fit_vectorizer([claim_texts[c] for c in claim_ids])
+        vectorizer = fit_vectorizer([claim_texts[c] for c in claim_ids])
         claim_rows = vectorizer.transform([claim_texts[c] for c in claim_ids]).tocsr()
     doc_ids = list(dict.fromkeys(d for _, d in pairs))
-    doc_rows = vectorizer.transform([_document_text(docs[d], RELEVANCE_TEXT_CHARS) for d in doc_ids])
-    doc_rows = doc_rows.tocsr()
+    doc_rows = vectorizer.transform([_document_text(docs[d]) for d in doc_ids]).tocsr()
     doc_rows.data[:] = 1.0
     claim_pos = {c: i for i, c in enumerate(claim_ids)}
     doc_pos = {d: i for i, d in enumerate(doc_ids)}
@@ -257,65 +189,146 @@ def relevance_scores(
     return np.asarray(left.multiply(right).sum(axis=1)).ravel()
 
 
-def suggest_pairs(
-    pairs: Sequence[tuple[int, int]],
-    *,
-    claim_texts: dict[int, str],
-    docs: dict[int, dict],
-    index: ClaimIndex,
-    threshold: float = RELEVANCE_THRESHOLD,
-) -> int:
-    """Score pairs, run the stance model on the relevant ones, store suggestions. Returns
-    how many new suggestions were stored."""
-    pairs = list(dict.fromkeys(pairs))
-    if not pairs:
-        return 0
-    existing = set(
-        CoverageSuggestion.objects.filter(document_id__in={d for _, d in pairs}).values_list(
-            "claim_id", "document_id"
-        )
+# --- stance and storage -------------------------------------------------------------------
+
+
+
+class ClaimInfo:
+    """What stance needs of a claim: its text, language and (once embedded) vector."""
+
+    __slots__ = ("text", "language", "vector")
+
+    def __init__(self, text_: str, language: str = "", vector=None):
+        self.text = text_
+        self.language = language or ""
+        self.vector = None if vector is None else np.asarray(vector, dtype=np.float32)
+
+
+def claim_infos(claim_ids: Iterable[int], *, vectors: bool) -> dict[int, ClaimInfo]:
+    fields = ["id", "text", "language"] + (["embedding"] if vectors else [])
+    rows = Claim.objects.filter(pk__in=list(claim_ids)).values(*fields)
+    return {r["id"]: ClaimInfo(r["text"], r["language"], r.get("embedding")) for r in rows}
+
+
+def stance_input(claim: ClaimInfo, doc: dict) -> StanceInput:
+    units = doc.get("embedding_units")
+    return StanceInput(
+        claim=claim.text,
+        title=doc["title"] or "",
+        body=text.document_body(doc["summary"], doc["text_head"]),
+        claim_language=claim.language,
+        document_language=doc["language"] or "",
+        claim_vector=claim.vector,
+        unit_vectors=embeddings.unpack_units(units) if units else None,
     )
-    pairs = [p for p in pairs if p not in existing]
-    if not pairs:
-        return 0
-    scores = relevance_scores(pairs, claim_texts, docs, index)
-    kept = [(pair, float(score)) for pair, score in zip(pairs, scores, strict=True) if score >= threshold]
-    if not kept:
-        return 0
+
+
+def predict_stances(rows: Sequence[StanceInput]):
     model = get_stance_model()
-    rows = []
+    out = []
     # One BLAS/OpenMP thread: worker processes already use the cores, and oversubscribed
     # OpenMP threads spin (measured 2-5x slower on the shared 2-core box).
     with threadpool_limits(limits=1):
-        predictions_all = []
-        for start in range(0, len(kept), STANCE_BATCH):
-            chunk = kept[start : start + STANCE_BATCH]
-            predictions_all.extend(
-                model.predict(
-                    [(claim_texts[c], _document_text(docs[d], STANCE_TEXT_CHARS)) for (c, d), _ in chunk],
-                    cues=True,  # the denial/assertion layer: what editors call denies/supports
-                )
-            )
-    for ((claim_id, doc_id), relevance), prediction in zip(kept, predictions_all, strict=True):
-        stance = PRODUCT_STANCE[prediction.label]
-        if stance is None:
+        for start in range(0, len(rows), STANCE_BATCH):
+            out.extend(model.predict(rows[start:start + STANCE_BATCH]))
+    return out
+
+
+def _passage(row: StanceInput, prediction) -> str:
+    units = text.lead_units(row.title, row.body)
+    return units[min(prediction.top_unit, len(units) - 1)][:600] if units else ""
+
+
+def _suggestion(claim_id: int, doc_id: int, relevance: float, prediction, row: StanceInput
+                ) -> CoverageSuggestion:
+    return CoverageSuggestion(
+        claim_id=claim_id,
+        document_id=doc_id,
+        relevance=round(min(max(float(relevance), 0.0), 1.0), 4),
+        stance=PRODUCT_STANCE[prediction.label],
+        stance_confidence=min(max(float(prediction.confidence), 0.0), 1.0),
+        passage=_passage(row, prediction),
+    )
+
+
+def _existing(pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, str]]:
+    """(claim, document) -> (suggestion id, status) for pairs already suggested."""
+    rows = CoverageSuggestion.objects.filter(
+        document_id__in={d for _, d in pairs}
+    ).values_list("claim_id", "document_id", "pk", "status")
+    return {(c, d): (pk, status) for c, d, pk, status in rows}
+
+
+def suggest_lexical(
+    pairs: Sequence[tuple[int, int]], *, claims: dict[int, ClaimInfo], docs: dict[int, dict],
+    index: ClaimIndex, threshold: float = RELEVANCE_THRESHOLD,
+) -> int:
+    """The lexical pass on candidate pairs: relevance, then the ``lexical`` head on English
+    pairs above the threshold. Returns how many new suggestions were stored."""
+    pairs = list(dict.fromkeys(pairs))
+    existing = _existing(pairs) if pairs else {}
+    pairs = [p for p in pairs if p not in existing]
+    if not pairs:
+        return 0
+    scores = relevance_scores(pairs, {c: claims[c].text for c, _ in pairs}, docs, index)
+    kept, rows = [], []
+    for (c, d), score in zip(pairs, scores, strict=True):
+        if score < threshold:
             continue
-        rows.append(
-            CoverageSuggestion(
-                claim_id=claim_id,
-                document_id=doc_id,
-                relevance=round(min(max(relevance, 0.0), 1.0), 4),
-                stance=stance,
-                stance_confidence=min(max(float(prediction.confidence), 0.0), 1.0),
-            )
-        )
-    # The unique (claim, document) constraint makes a concurrent duplicate a no-op.
-    CoverageSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+        row = stance_input(ClaimInfo(claims[c].text, claims[c].language), docs[d])
+        if row.head == "lexical":
+            kept.append((c, d, float(score)))
+            rows.append(row)
+    suggestions = [
+        _suggestion(c, d, score, prediction, row)
+        for (c, d, score), row, prediction in zip(kept, rows, predict_stances(rows), strict=True)
+        if prediction.label != ModelStance.UNRELATED
+    ]
+    CoverageSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
+    return len(suggestions)
+
+
+def suggest_semantic(
+    pairs: Sequence[tuple[int, int]], *, claims: dict[int, ClaimInfo], docs: dict[int, dict]
+) -> int:
+    """The semantic pass on candidate pairs: every pair whose claim and document both have
+    vectors goes through the ``full`` or ``semantic`` head. New related pairs are stored;
+    undecided suggestions of the lexical pass take the new label. Returns new suggestions."""
+    pairs = list(dict.fromkeys(pairs))
+    if not pairs:
+        return 0
+    existing = _existing(pairs)
+    todo, rows = [], []
+    for c, d in pairs:
+        known = existing.get((c, d))
+        if known and known[1] != CoverageSuggestion.Status.SUGGESTED:
+            continue  # an editor decided: never relabel
+        row = stance_input(claims[c], docs[d])
+        if row.embedded:
+            todo.append((c, d))
+            rows.append(row)
+    new, relabelled = [], 0
+    for (c, d), row, prediction in zip(todo, rows, predict_stances(rows), strict=True):
+        known = existing.get((c, d))
+        if prediction.label == ModelStance.UNRELATED:
+            continue
+        if known:
+            relabelled += CoverageSuggestion.objects.filter(
+                pk=known[0], status=CoverageSuggestion.Status.SUGGESTED
+            ).update(stance=PRODUCT_STANCE[prediction.label],
+                     stance_confidence=min(max(prediction.confidence, 0.0), 1.0),
+                     passage=_passage(row, prediction))
+        else:
+            new.append(_suggestion(c, d, prediction.related, prediction, row))
+    CoverageSuggestion.objects.bulk_create(new, ignore_conflicts=True)
+    if relabelled:
+        logger.info("semantic pass relabelled %d lexical suggestions", relabelled)
+    return len(new)
 
 
 def documents_match(*, document_ids: list[int]) -> int:
-    """Suggest these (new) documents to every open claim they cover. Idempotent."""
+    """The lexical pass: suggest these (new) documents to the open claims they cover, in
+    English. Idempotent."""
     ids = sorted({int(i) for i in document_ids})
     created = 0
     for start in range(0, len(ids), DOCUMENTS_PER_QUERY):
@@ -325,16 +338,95 @@ def documents_match(*, document_ids: list[int]) -> int:
         if not index.texts:
             return created
         docs = {d["id"]: d for d in _load_documents(batch)}
-        pairs = [p for p in candidate_pairs(list(docs.values()), index) if p[0] in index.texts]
-        created += suggest_pairs(pairs, claim_texts=index.texts, docs=docs, index=index)
+        pairs = [p for p in fulltext_candidates(list(docs.values()), index) if p[0] in index.texts]
+        claims = {c: ClaimInfo(index.texts[c], index.languages.get(c, "")) for c, _ in pairs}
+        created += suggest_lexical(pairs, claims=claims, docs=docs, index=index)
     return created
 
 
-# --- one claim against the stored coverage ("gather coverage now") -----------------------
+# --- the semantic pass --------------------------------------------------------------------
+
+_VECTOR_CANDIDATES_SQL = """
+SELECT d.id, m.claim_id, m.cosine
+FROM sources_document d
+CROSS JOIN LATERAL (
+    SELECT c.id AS claim_id, 1 - (c.embedding <=> d.embedding) AS cosine
+    FROM claims_claim c
+    WHERE c.embedding IS NOT NULL AND (c.status || '') = ANY(%(statuses)s)
+    ORDER BY c.embedding <=> d.embedding
+    LIMIT %(per_doc)s
+) AS m
+WHERE d.id = ANY(%(doc_ids)s) AND d.embedding IS NOT NULL
+"""
+
+
+def vector_candidates(document_ids: Sequence[int]) -> list[tuple[int, int, float]]:
+    """(claim id, document id, cosine): each document's nearest open claims (HNSW)."""
+    if not document_ids:
+        return []
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Status is filtered after the index scan: look further than the default 40 rows.
+        cursor.execute("SET LOCAL hnsw.ef_search = 100")
+        cursor.execute(
+            _VECTOR_CANDIDATES_SQL,
+            {"doc_ids": list(document_ids), "statuses": list(OPEN_STATUSES),
+             "per_doc": VECTOR_CANDIDATES},
+        )
+        rows = cursor.fetchall()
+    # Best first per document, as the fusion expects.
+    return sorted(((c, d, float(cos)) for d, c, cos in rows), key=lambda r: (r[1], -r[2]))
+
+
+def fuse_candidates(
+    fulltext: Sequence[tuple[int, int]], vector: Sequence[tuple[int, int, float]],
+    *, per_document: int = CANDIDATES_PER_DOCUMENT,
+) -> list[tuple[int, int]]:
+    """Reciprocal-rank fusion of the two candidate lists (each best first per document)."""
+    scores: dict[int, dict[int, float]] = {}
+    ranks: dict[tuple[str, int], int] = {}
+
+    def add(kind: str, claim_id: int, doc_id: int) -> None:
+        rank = ranks[(kind, doc_id)] = ranks.get((kind, doc_id), 0) + 1
+        by_claim = scores.setdefault(doc_id, {})
+        by_claim[claim_id] = by_claim.get(claim_id, 0.0) + 1.0 / (RRF_K + rank)
+
+    for claim_id, doc_id in fulltext:
+        add("fulltext", claim_id, doc_id)
+    for claim_id, doc_id, cosine in vector:
+        if cosine >= VECTOR_MIN_COSINE:
+            add("vector", claim_id, doc_id)
+    out = []
+    for doc_id, by_claim in scores.items():
+        best = sorted(by_claim.items(), key=lambda item: (-item[1], item[0]))[:per_document]
+        out.extend((claim_id, doc_id) for claim_id, _ in best)
+    return out
+
+
+def documents_match_semantic(*, document_ids: list[int]) -> int:
+    """The semantic pass over embedded documents: vector and full-text candidates, then the
+    model's ``full``/``semantic`` heads. Idempotent."""
+    ids = sorted({int(i) for i in document_ids})
+    created = 0
+    for start in range(0, len(ids), DOCUMENTS_PER_QUERY):
+        batch = ids[start : start + DOCUMENTS_PER_QUERY]
+        index = open_claim_index()
+        if not index.texts:
+            return created
+        docs = {d["id"]: d for d in _load_documents(batch, units=True)}
+        pairs = fuse_candidates(
+            fulltext_candidates(list(docs.values()), index), vector_candidates(list(docs))
+        )
+        pairs = [p for p in pairs if p[0] in index.texts]
+        claims = claim_infos({c for c, _ in pairs}, vectors=True)
+        created += suggest_semantic(pairs, claims=claims, docs=docs)
+    return created
+
+
+# --- one claim against the stored coverage ("gather coverage now", a newly embedded claim) --
 
 _CLAIM_DOCUMENTS_SQL = """
 SELECT d.id
-FROM sources_document d, to_tsquery('english', %(qtext)s) AS q(query)
+FROM sources_document d, to_tsquery(%(config)s::regconfig, %(qtext)s) AS q(query)
 WHERE d.search_vector @@ q.query
   AND NOT EXISTS (
       SELECT 1 FROM claims_coveragesuggestion s WHERE s.claim_id = %(claim_id)s AND s.document_id = d.id
@@ -343,24 +435,51 @@ ORDER BY ts_rank_cd(d.search_vector, q.query) DESC, d.id DESC
 LIMIT %(limit)s
 """
 
+_CLAIM_VECTOR_DOCUMENTS_SQL = """
+SELECT d.id
+FROM sources_document d
+WHERE d.embedding IS NOT NULL
+  AND 1 - (d.embedding <=> %(vector)s::vector) >= %(min_cosine)s
+  AND NOT EXISTS (
+      SELECT 1 FROM claims_coveragesuggestion s WHERE s.claim_id = %(claim_id)s AND s.document_id = d.id
+  )
+ORDER BY d.embedding <=> %(vector)s::vector
+LIMIT %(limit)s
+"""
 
-def claim_candidate_documents(*, claim: Claim, limit: int = 200) -> list[int]:
-    """Stored documents that share salient words with the claim, best first (not yet suggested)."""
-    query = or_query(claim.text)
-    if not query:
-        return []
+
+def claim_candidate_documents(*, claim: Claim, limit: int = 200, fulltext: bool = True) -> list[int]:
+    """Stored documents that share salient words with the claim (unless ``fulltext=False``)
+    or sit near it in embedding space, best first (not yet suggested)."""
+    ids: list[int] = []
+    query = or_query(claim.text) if fulltext else ""
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_DOCUMENTS_SQL, {"qtext": query, "claim_id": claim.pk, "limit": limit})
-        return [row[0] for row in cursor.fetchall()]
+        if query:
+            cursor.execute(_CLAIM_DOCUMENTS_SQL, {"qtext": query, "config": ts_config(claim.language),
+                                                  "claim_id": claim.pk, "limit": limit})
+            ids.extend(row[0] for row in cursor.fetchall())
+        if claim.embedding is not None:
+            cursor.execute(_CLAIM_VECTOR_DOCUMENTS_SQL, {
+                "vector": "[" + ",".join(f"{v:.6f}" for v in claim.embedding) + "]",
+                "min_cosine": VECTOR_MIN_COSINE, "claim_id": claim.pk, "limit": limit,
+            })
+            ids.extend(row[0] for row in cursor.fetchall())
+    return list(dict.fromkeys(ids))
 
 
 def claim_match_documents(*, claim: Claim, document_ids: Sequence[int]) -> int:
-    """Suggest these documents to one claim (whatever its status). Idempotent."""
+    """Suggest these documents to one claim (whatever its status). Idempotent: the lexical
+    pass on English pairs, the semantic pass wherever both sides have vectors."""
     ids = sorted({int(i) for i in document_ids})
     if not ids:
         return 0
     documents_index(ids)
     index = open_claim_index()
-    docs = {d["id"]: d for d in _load_documents(ids)}
-    texts = {claim.pk: claim.text}
-    return suggest_pairs([(claim.pk, d) for d in docs], claim_texts=texts, docs=docs, index=index)
+    docs = {d["id"]: d for d in _load_documents(ids, units=True)}
+    info = claim_infos([claim.pk], vectors=True).get(claim.pk)
+    if info is None:
+        return 0
+    pairs = [(claim.pk, d) for d in docs]
+    created = suggest_lexical(pairs, claims={claim.pk: info}, docs=docs, index=index)
+    created += suggest_semantic(pairs, claims={claim.pk: info}, docs=docs)
+    return created

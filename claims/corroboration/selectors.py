@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQueryField
+from django.contrib.postgres.search import SearchConfig, SearchHeadline, SearchQueryField
 from django.db.models import F, Func, TextField, Value, Window
 from django.db.models.aggregates import Max
 from django.db.models.functions import Coalesce, Left, NullIf
@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.models import CoverageSuggestion, GatherRun
+from sources.documents import document_ts_config
+from sources.language import language_name
 
 MARK_START, MARK_END = "\u27e6", "\u27e7"
 SNIPPET_SOURCE_CHARS = 20_000
@@ -21,13 +23,15 @@ STANCE_GROUPS = (("supports", "Supporting"), ("denies", "Denying"), ("discusses"
 
 
 class ClaimOrQuery(Func):
-    """The claim's words as an OR tsquery (so the snippet highlights any of them)."""
+    """The claim's words as an OR tsquery (so the snippet highlights any of them), read in
+    the document's language."""
 
-    template = "replace(plainto_tsquery('english'::regconfig, %(expressions)s)::text, '&', '|')::tsquery"
+    template = "replace(plainto_tsquery(%(expressions)s)::text, '&', '|')::tsquery"
     output_field = SearchQueryField()
 
 
 def _with_snippet(queryset):
+    config = document_ts_config("document__language")
     source = Left(
         Coalesce(
             NullIf(F("document__text"), Value("")),
@@ -40,8 +44,8 @@ def _with_snippet(queryset):
     return queryset.annotate(
         raw_snippet=SearchHeadline(
             source,
-            ClaimOrQuery(F("claim__text")),
-            config="english",
+            ClaimOrQuery(SearchConfig(config), F("claim__text")),
+            config=config,
             start_sel=MARK_START,
             stop_sel=MARK_END,
             max_words=40,
@@ -89,7 +93,16 @@ def group_into_stories(suggestions) -> list[Story]:
 
 
 def _decorate(suggestion: CoverageSuggestion) -> CoverageSuggestion:
-    suggestion.snippet = highlight(getattr(suggestion, "raw_snippet", ""))
+    """The snippet with the claim's words marked; when none of them is in the document (it is
+    in another language, or a script PostgreSQL does not split into words) the lead sentence
+    the stance model read as closest to the claim is shown marked instead."""
+    raw = getattr(suggestion, "raw_snippet", "") or ""
+    if MARK_START not in raw and suggestion.passage:
+        raw = MARK_START + suggestion.passage + MARK_END
+    suggestion.snippet = highlight(raw)
+    language = suggestion.document.language
+    suggestion.language_code = language
+    suggestion.language_label = language_name(language) if language else ""
     return suggestion
 
 

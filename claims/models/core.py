@@ -7,8 +7,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from pgvector.django import HnswIndex, VectorField
 
-from sources.models import Source
+from sources.models import EMBEDDING_DIMENSIONS, Source
 from sources.validators import validate_web_url
 
 
@@ -92,12 +93,20 @@ class Claim(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # Full-text document over text, claimant, notes and evidence quotes (see services).
     search_vector = SearchVectorField(null=True, editable=False)
+    # ISO 639-1 of the claim's text (detected; decides its text-search configuration).
+    language = models.CharField(max_length=16, blank=True, editable=False)
+    # The text's multilingual embedding (``query:``), filled by the embedding worker queue.
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         permissions = [("review_claim", "Can review verdicts and publish claims")]
         indexes = [
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            HnswIndex(
+                name="claim_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
             models.Index(fields=["status", "-created_at"], name="claim_status_created"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
         ]

@@ -30,6 +30,9 @@ class CoverageSuggestion(models.Model):
     relevance = models.FloatField()
     stance = models.CharField(max_length=10, choices=CoverageStance.choices)
     stance_confidence = models.FloatField()
+    #: The sentence of the document's lead the stance model found closest to the claim: shown
+    #: highlighted when the claim's words are not in the document (another language).
+    passage = models.CharField(max_length=600, blank=True)
     status = models.CharField(
         max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.SUGGESTED
     )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.corroboration.metrics import (
+from claims.corroboration.training.metrics import (
     average_precision_at_k,
     confusion_matrix,
     fnc_score,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from claims.corroboration.similar import (
+from claims.corroboration.core.similar import (
     BM25Baseline,
     SimilarClaimIndex,
     normalize_text,
@@ -98,7 +98,8 @@ def test_similar_eval_command(tmp_path):
     rpath.write_text("q1\t0\tc1\t1\nq2\t0\tc5\t1\n", encoding="utf-8")
     buf = StringIO()
     call_command(
-        "similar_eval", vclaims=str(vpath), queries=str(qpath), qrels=str(rpath), stdout=buf
+        "similar_eval", vclaims=str(vpath), queries=str(qpath), qrels=str(rpath), stdout=buf,
+        cache=str(tmp_path / "embeddings.npz"),
     )
     lines = buf.getvalue().splitlines()
     ours = [ln for ln in lines if ln.startswith("MAP@5: ")]

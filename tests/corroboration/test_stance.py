@@ -1,37 +1,34 @@
-"""The stance model: committed artifact sanity, persistence, and the management commands."""
+"""The stance model: the committed artifact, its metadata and loading rules, and the commands."""
 
 from __future__ import annotations
 
 import csv
 import json
+import lzma
 import random
+import shutil
 
+import numpy as np
 import pytest
 
-from claims.corroboration import datasets
-from claims.corroboration.stance import (
+from claims.corroboration.core import stance
+from claims.corroboration.core.embeddings import embed_documents, embed_queries
+from claims.corroboration.core.labels import MODEL_LABELS, ModelStance, ProductStance
+from claims.corroboration.core.stance import (
     DEFAULT_MODEL_PATH,
-    LABELS,
-    PRODUCT_STANCE,
+    ArtifactMismatch,
+    StanceInput,
     StanceModel,
-    StancePrediction,
     get_stance_model,
 )
+from claims.corroboration.core.text import lead_units
 
 CLAIM = "Russia asked China for military aid for the war in Ukraine"
-UNRELATED_BODY = (
-    "The city council approved a new budget for public parks on Tuesday. Officials said the "
-    "money will pay for playground repairs, new benches and longer opening hours for the "
-    "botanical garden. Local residents welcomed the plan at a meeting in the town hall. "
-    "The parks department expects the work to be finished before the summer holidays."
-)
-DENYING_BODY = (
-    "China's foreign ministry on Monday denied reports that Russia asked China for military "
-    "aid for the war in Ukraine. A spokesman said the claim was false and not true, calling "
-    "it disinformation spread by the United States. Beijing denied that Russia had requested "
-    "any military equipment or aid from China. Officials said the reports were fake and "
-    "that Russia had not asked China for military aid."
-)
+UNRELATED = ("City council approves budget for parks",
+             "The city council approved a new budget for public parks on Tuesday.")
+DENIAL = ("China denies Russia asked it for military aid",
+          "China's foreign ministry denied reports that Russia asked China for military aid, "
+          "calling them disinformation.")
 
 
 @pytest.fixture(scope="module")
@@ -40,161 +37,183 @@ def model():
     return get_stance_model()
 
 
-def test_artifact_is_small_and_documented():
-    assert DEFAULT_MODEL_PATH.stat().st_size <= 5 * 1024 * 1024
+def embedded(claim, title, body, claim_language="en", document_language="en"):
+    [q] = embed_queries([claim])
+    [units] = embed_documents([lead_units(title, body)])
+    return StanceInput(claim, title, body, claim_language, document_language, q, units)
+
+
+def test_the_artifact_is_small_and_its_metadata_was_written_by_the_training_command():
+    assert DEFAULT_MODEL_PATH.stat().st_size <= 8 * 1024 * 1024
     meta = json.loads(DEFAULT_MODEL_PATH.with_suffix(".json").read_text())
+    assert meta["schema_hash"] == stance.schema_hash()
+    assert meta["libraries"]["scikit-learn"] == stance.library_versions()["scikit-learn"]
     assert meta["seed"] == 13
-    assert meta["holdout"]["fnc_score"] >= 0.85
-    assert meta["holdout"]["macro_f1"] >= 0.60
-    assert len(meta["training_files"]) == 2
+    assert len(meta["training_files"]) == 5  # FNC-1 x2, Emergent x2, the practice set
+    assert "before" in meta["practice_set"]["written"]
+    assert set(meta["test"]["fnc_by_head"]) == set(stance.HEADS)
+    assert "reliability" in meta["test"]["fnc"]
 
 
-def test_product_mapping():
-    assert PRODUCT_STANCE["agree"] == "supports"
-    assert PRODUCT_STANCE["disagree"] == "denies"
-    assert PRODUCT_STANCE["discuss"] == "discusses"
-    assert PRODUCT_STANCE["unrelated"] is None
+def test_the_artifact_pickles_no_class_of_ours_so_it_loads_after_a_module_rename():
+    raw = lzma.decompress(DEFAULT_MODEL_PATH.read_bytes())
+    assert b"claims" not in raw
+    assert b"corroboration" not in raw
 
 
-def test_unrelated_body_is_unrelated(model):
-    [pred] = model.predict([(CLAIM, UNRELATED_BODY)])
-    assert isinstance(pred, StancePrediction)
-    assert pred.label == "unrelated"
-    assert 0.0 <= pred.confidence <= 1.0
-    assert set(pred.probabilities) == set(LABELS)
-    assert sum(pred.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+def test_loading_refuses_another_feature_schema_with_a_clear_message(tmp_path, monkeypatch):
+    path = tmp_path / "m.joblib"
+    shutil.copy(DEFAULT_MODEL_PATH, path)
+    monkeypatch.setattr(stance, "schema_hash", lambda: "something-else")
+    with pytest.raises(ArtifactMismatch, match="another feature schema.*stance_train"):
+        StanceModel.load(path)
 
 
-def test_denying_body_is_related_and_leans_disagree(model):
-    unrelated, denying = model.predict([(CLAIM, UNRELATED_BODY), (CLAIM, DENYING_BODY)])
-    assert denying.label in ("disagree", "discuss", "agree")
-    assert denying.probabilities["unrelated"] < 0.5
-    assert denying.probabilities["disagree"] > unrelated.probabilities["disagree"]
+def test_loading_refuses_other_library_versions(tmp_path, monkeypatch):
+    path = tmp_path / "m.joblib"
+    shutil.copy(DEFAULT_MODEL_PATH, path)
+    versions = {**stance.library_versions(), "scikit-learn": "0.1"}
+    monkeypatch.setattr(stance, "library_versions", lambda: versions)
+    with pytest.raises(ArtifactMismatch, match="scikit-learn .* installed"):
+        StanceModel.load(path)
 
 
-def test_predict_handles_empty_and_blank(model):
+def test_each_pair_goes_through_the_head_its_features_allow(model):
+    english = StanceInput(CLAIM, *DENIAL, "en", "en")
+    russian = StanceInput(CLAIM, "Кремль опроверг", "Кремль опроверг сообщения.", "en", "ru")
+    assert english.head == "lexical"
+    assert embedded(CLAIM, *DENIAL).head == "full"
+    assert embedded(CLAIM, "Кремль опроверг", "Кремль опроверг сообщения.", "en", "ru").head == "semantic"
+    [left_alone] = model.predict([russian])  # nothing can read it without embeddings
+    assert left_alone.label == ModelStance.UNRELATED and left_alone.head == ""
+
+
+def test_an_unrelated_story_is_unrelated_and_a_denial_is_related_and_leans_disagree(model):
+    unrelated, denial = model.predict([embedded(CLAIM, *UNRELATED), embedded(CLAIM, *DENIAL)])
+    assert unrelated.label == ModelStance.UNRELATED
+    assert denial.label != ModelStance.UNRELATED
+    assert denial.probabilities["disagree"] > unrelated.probabilities["disagree"]
+    assert set(denial.probabilities) == {str(label) for label in MODEL_LABELS}
+    assert sum(denial.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+    assert 0.0 <= denial.confidence <= 1.0
+
+
+def test_the_product_names_each_model_stance():
+    from claims.corroboration.core.labels import PRODUCT_STANCE
+
+    assert PRODUCT_STANCE[ModelStance.AGREE] == ProductStance.SUPPORTS
+    assert PRODUCT_STANCE[ModelStance.DISAGREE] == ProductStance.DENIES
+    assert PRODUCT_STANCE[ModelStance.DISCUSS] == ProductStance.DISCUSSES
+    assert PRODUCT_STANCE[ModelStance.UNRELATED] is None
+
+
+def test_predict_handles_empty_input_and_blank_text(model):
     assert model.predict([]) == []
-    [pred] = model.predict([("", "")])
-    assert pred.label in LABELS
+    [pred] = model.predict([StanceInput("", "", "")])
+    assert pred.label in MODEL_LABELS
 
 
-def test_loader_is_cached():
+def test_the_loader_is_cached():
     assert get_stance_model() is get_stance_model()
 
 
-# --- tiny data sets for training and the commands ------------------------------------------
+# --- the commands, on tiny files -----------------------------------------------------------
 
 TOPICS = [
-    ("apple", "Apple will release a foldable iPhone next year"),
-    ("whale", "A whale was found in the river Thames in London"),
-    ("mayor", "The mayor of Paris resigned after a scandal"),
-    ("vaccine", "A new vaccine cures the common cold"),
-    ("robot", "A robot won the world chess championship"),
-    ("volcano", "A volcano erupted in Iceland closing airports"),
-    ("bank", "The central bank raised interest rates again"),
-    ("tiger", "A tiger escaped from the city zoo overnight"),
-    ("comet", "Astronomers discovered a comet heading for Mars"),
-    ("train", "A high speed train line opens between two capitals"),
+    "Apple will release a foldable iPhone next year",
+    "A whale was found in the river Thames in London",
+    "The mayor of Paris resigned after a scandal",
+    "A new vaccine cures the common cold",
+    "A robot won the world chess championship",
+    "A volcano erupted in Iceland closing airports",
+    "The central bank raised interest rates again",
+    "A tiger escaped from the city zoo overnight",
+    "Astronomers discovered a comet heading for Mars",
+    "A high speed train line opens between two capitals",
 ]
 
 
-def _bodies_and_stances():
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _tiny_data(tmp_path):
     rng = random.Random(0)
-    bodies, rows = {}, []
-    for i, (_, claim) in enumerate(TOPICS):
-        bodies[str(i)] = (
-            f"{claim}, officials confirmed on Monday. The statement confirmed that {claim.lower()}. "
-            f"Witnesses said it was true. Reports say {claim.lower()}, according to sources, "
-            f"but some deny it and call it a hoax."
-        )
-    for i, (_, claim) in enumerate(TOPICS):
-        for stance, text in [
-            ("agree", claim),
-            ("disagree", f"Officials deny that {claim.lower()}: fake hoax"),
-            ("discuss", f"Reportedly, {claim.lower()}?"),
-        ]:
-            rows.append((text, str(i), stance))
-        other = str((i + 3) % len(TOPICS))
-        rows.append((claim, other, "unrelated"))
-        rows.append((TOPICS[(i + 5) % len(TOPICS)][1], str(i), "unrelated"))
+    fnc, emergent = tmp_path / "fnc1", tmp_path / "emergent"
+    fnc.mkdir()
+    emergent.mkdir()
+    bodies, rows = [], []
+    for i, claim in enumerate(TOPICS):
+        bodies.append((str(i), f"{claim}, officials confirmed on Monday. Witnesses said it was "
+                               f"true. Some deny it and call it a hoax."))
+        rows += [(claim, str(i), "agree"), (f"Officials deny that {claim.lower()}: fake", str(i),
+                 "disagree"), (f"Reportedly, {claim.lower()}?", str(i), "discuss"),
+                 (claim, str((i + 3) % 10), "unrelated")]
     rng.shuffle(rows)
-    return bodies, rows
-
-
-def _write_fnc(tmp_path):
-    bodies, rows = _bodies_and_stances()
-    bpath, spath = tmp_path / "bodies.csv", tmp_path / "stances.csv"
-    with open(bpath, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Body ID", "articleBody"])
-        w.writerows(bodies.items())
-    with open(spath, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["Headline", "Body ID", "Stance"])
-        w.writerows(rows)
-    return spath, bpath
-
-
-def test_readers_and_body_disjoint_split(tmp_path):
-    spath, bpath = _write_fnc(tmp_path)
-    bodies = datasets.read_fnc_bodies(bpath)
-    rows = datasets.read_fnc_stances(spath)
-    assert len(bodies) == 10 and len(rows) == 50
-    train, hold = datasets.body_disjoint_split(rows, seed=13)
-    assert {r.body_id for r in train}.isdisjoint({r.body_id for r in hold})
-    assert len({r.body_id for r in hold}) == 2
-    assert datasets.body_disjoint_split(rows, seed=13) == (train, hold)  # reproducible
-
-
-def test_train_save_load_roundtrip(tmp_path):
-    bodies, rows = _bodies_and_stances()
-    model = StanceModel.train(rows, bodies, seed=13)
-    path = model.save(tmp_path / "m.joblib")
-    again = StanceModel.load(path)
-    pairs = [(h, bodies[b]) for h, b, _ in rows[:10]]
-    assert again.predict_labels(pairs) == model.predict_labels(pairs)
-    with pytest.raises(FileNotFoundError):
-        StanceModel.load(tmp_path / "missing.joblib")
+    _write_csv(fnc / "train_bodies.csv", ["Body ID", "articleBody"], bodies)
+    _write_csv(fnc / "train_stances.csv", ["Headline", "Body ID", "Stance"], rows)
+    em_bodies = [(str(i), f"{claim}, report says") for i, claim in enumerate(TOPICS)]
+    em_bodies += [(str(10 + i), f"Officials deny {claim.lower()}") for i, claim in enumerate(TOPICS)]
+    em_rows = [(claim, str(i), "agree") for i, claim in enumerate(TOPICS)]
+    em_rows += [(claim, str(10 + i), "disagree") for i, claim in enumerate(TOPICS)]
+    _write_csv(emergent / "bodies.csv", ["Body ID", "articleBody"], em_bodies)
+    _write_csv(emergent / "stances.csv", ["Headline", "Body ID", "Stance"], em_rows)
+    return fnc, emergent
 
 
 @pytest.mark.django_db(databases=[])
-def test_stance_commands_on_tiny_files(tmp_path):
+def test_stance_train_and_stance_eval_on_tiny_files(tmp_path):
     from io import StringIO
 
     from django.core.management import call_command
 
-    spath, bpath = _write_fnc(tmp_path)
+    fnc, emergent = _tiny_data(tmp_path)
     out_model = tmp_path / "model.joblib"
+    cache = str(tmp_path / "embeddings.npz")
     buf = StringIO()
-    call_command(
-        "stance_train",
-        stances=str(spath),
-        bodies=str(bpath),
-        out=str(out_model),
-        seed=13,
-        stdout=buf,
-    )
-    text = buf.getvalue()
-    assert "FNC score:" in text and "macro-F1:" in text
-    assert out_model.exists()
+    call_command("stance_train", fnc=str(fnc), emergent=str(emergent), out=str(out_model),
+                 cache=cache, stdout=buf)
+    assert "FNC score:" in buf.getvalue()
     meta = json.loads(out_model.with_suffix(".json").read_text())
-    assert meta["seed"] == 13 and "fnc_score" in meta["holdout"]
-    assert set(meta["training_files"]) == {"stances.csv", "bodies.csv"}
+    assert meta["schema_hash"] == stance.schema_hash()
+    assert set(meta["training_files"]) >= {"fnc1/train_stances.csv", "emergent/stances.csv"}
+    assert meta["split"]["fnc"].startswith("by story")
 
     buf = StringIO()
-    call_command(
-        "stance_eval",
-        stances=str(spath),
-        bodies=str(bpath),
-        model=str(out_model),
-        holdout=True,
-        runs=1,
-        stdout=buf,
-    )
+    call_command("stance_eval", stances=str(fnc / "train_stances.csv"),
+                 bodies=str(fnc / "train_bodies.csv"), model=str(out_model), holdout=True,
+                 runs=1, cache=cache, stdout=buf)
     lines = buf.getvalue().splitlines()
-    fnc = [ln for ln in lines if ln.startswith("FNC score: ")]
-    f1 = [ln for ln in lines if ln.startswith("macro-F1: ")]
-    assert len(fnc) == 1 and 0.0 <= float(fnc[0].split(": ")[1]) <= 1.0
-    assert len(f1) == 1 and 0.0 <= float(f1[0].split(": ")[1]) <= 1.0
+    first = [ln for ln in lines if ln.startswith(("FNC score: ", "macro-F1: "))]
+    assert [ln.split(":")[0] for ln in first] == ["FNC score", "macro-F1"]
+    assert all(0.0 <= float(ln.split(": ")[1]) <= 1.0 for ln in first)
+    assert any(ln.startswith("calibration") and "Brier score" in ln for ln in lines)
+    assert any("practice set" in ln for ln in lines)
+    assert any(ln.strip().startswith("ru:") for ln in lines)
     assert any("pairs/second" in ln for ln in lines)
-    assert any(ln.startswith("gold\\pred") for ln in lines)
+
+
+def test_story_split_keeps_every_headline_and_body_of_a_test_pair_out_of_training():
+    from claims.corroboration.training import datasets
+    from claims.corroboration.training.stance_training import fnc_story_split
+
+    rows = [datasets.StanceRow(f"claim {i % 7} v{i % 3}", str(i % 11),
+                               "unrelated" if i % 4 == 0 else "discuss") for i in range(200)]
+    split = fnc_story_split(rows, seed=13)
+    seen = {part: ({r.headline for r, p in split if p == part}, {r.body_id for r, p in split if p == part})
+            for part in ("train", "test")}
+    assert seen["train"][0].isdisjoint(seen["test"][0])
+    assert seen["train"][1].isdisjoint(seen["test"][1])
+    assert fnc_story_split(rows, seed=13) == split
+
+
+def test_calibration_maps_scores_to_observed_accuracy():
+    from claims.corroboration.core.stance import Calibration
+
+    scores = np.linspace(0, 1, 200)
+    correct = (scores > 0.5).astype(float)
+    calibration = Calibration.fit(scores, correct)
+    assert calibration(np.array([0.1]))[0] < 0.2 < 0.8 < calibration(np.array([0.9]))[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from claims.corroboration.matching import documents_index
+from sources.language import detect_language
 from sources.models import Document
 from tests.factories import OutletFactory
 
@@ -38,6 +39,8 @@ def make_document(*, title: str, text: str = "", summary: str = "", outlet=None,
                   fingerprint: str = "", **fields) -> Document:
     n = next(_numbers)
     outlet = outlet or OutletFactory()
+    # As the article store does: the language is detected from the headline and lede.
+    fields.setdefault("language", detect_language(f"{title}. {summary or text}"[:400]))
     document = Document.objects.create(
         canonical_url=url or f"https://{outlet.domain}/news/story-{n}",
         title=title,

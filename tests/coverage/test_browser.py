@@ -1,7 +1,12 @@
 import pytest
 
 from claims.models import Evidence
-from tests.coverage.helpers import DENYING_STORY, MILITARY_AID_CLAIM, make_document
+from tests.coverage.helpers import (
+    DENYING_STORY,
+    MILITARY_AID_CLAIM,
+    SUPPORTING_STORY,
+    make_document,
+)
 from tests.factories import OutletFactory, make_claim
 from tests.support.browser import login
 
@@ -21,6 +26,9 @@ def test_an_editor_gathers_coverage_and_accepts_a_supporting_and_a_denying_story
 ):
     claim = make_claim(editor, text=MILITARY_AID_CLAIM)
     make_document(**DENYING_STORY, outlet=OutletFactory(name="Wire Service", domain="wire.example"))
+    # The search API's English headlines all carry Beijing's denial (one both ways), so the
+    # supporting story is one the desk already stored.
+    make_document(**SUPPORTING_STORY, outlet=OutletFactory(name="The Courier", domain="courier.example"))
     page = browser_page
     login(page, live_server, editor)
     page.goto(f"{live_server.url}/claims/{claim.pk}/coverage/")
@@ -30,7 +38,7 @@ def test_an_editor_gathers_coverage_and_accepts_a_supporting_and_a_denying_story
     page.get_by_text("Last gathered").wait_for(timeout=60_000)
     supporting = page.locator("#group-supports ~ .suggestion").first
     supporting.wait_for()
-    assert "ledger.example" in supporting.inner_text()
+    assert "The Courier" in supporting.inner_text()
 
     supporting.get_by_role("button", name="Accept as supporting evidence").click()
     page.get_by_text("Added as evidence").first.wait_for()

@@ -23,8 +23,9 @@ def _settings_env_names():
 
 def test_it_runs_the_production_shape():
     services = _compose()["services"]
-    assert {"db", "redis", "web", "worker", "beat"} <= set(services)
-    assert services["db"]["image"].startswith("postgres:16")
+    assert {"db", "redis", "web", "worker", "embedder", "beat"} <= set(services)
+    # PostgreSQL 16 with pgvector: the migrations create the vector extension.
+    assert services["db"]["image"] == "pgvector/pgvector:pg16"
     assert services["redis"]["image"].startswith("redis:7")
 
 
@@ -43,9 +44,19 @@ def test_web_worker_and_beat_share_one_image_and_run_the_right_commands():
     assert (ROOT / "workbench" / "celery.py").exists()
 
 
+def test_the_embedding_queue_has_a_worker_of_its_own_and_the_worker_leaves_it_alone():
+    services = _compose()["services"]
+    embedder = services["embedder"]["command"]
+    worker = services["worker"]["command"]
+    assert embedder[embedder.index("--queues") + 1] == settings.CELERY_EMBEDDING_QUEUE
+    assert worker[worker.index("--queues") + 1] == settings.CELERY_TASK_DEFAULT_QUEUE
+    assert services["embedder"]["image"] == "factdesk:latest"
+    assert services["embedder"]["environment"]["CELERY_EMBEDDING_QUEUE"] == settings.CELERY_EMBEDDING_QUEUE
+
+
 def test_app_services_point_at_the_compose_database_and_broker():
     services = _compose()["services"]
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in ("web", "worker", "embedder", "beat", "migrate"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
         assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
@@ -56,7 +67,7 @@ def test_app_services_point_at_the_compose_database_and_broker():
 def test_every_service_that_serves_has_a_healthcheck_and_data_has_named_volumes():
     compose = _compose()
     services = compose["services"]
-    for name in ("db", "redis", "web", "worker"):
+    for name in ("db", "redis", "web", "worker", "embedder"):
         assert "healthcheck" in services[name], name
     assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     named = set(compose["volumes"])

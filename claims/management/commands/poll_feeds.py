@@ -2,7 +2,7 @@
 
 Without ``--sync`` it enqueues the same task beat runs every minute (workers do the rest).
 With ``--sync`` it polls in this process, through the same ``feed_poll`` service, and runs
-matching in-process too, printing a summary per feed.
+both matching passes in-process too (embedding included), printing a summary per feed.
 """
 
 from __future__ import annotations
@@ -15,12 +15,19 @@ from sources.models import Feed
 
 
 def _matcher():
-    """The coverage matcher, if that part of the app is present yet."""
+    """Both coverage matching passes, in this process (the lexical one, then embedding and
+    the semantic one), or None if that part of the app is not present."""
     try:
-        from claims.corroboration.matching import documents_match
+        from claims.corroboration.embedding import documents_embed
+        from claims.corroboration.matching import documents_match, documents_match_semantic
     except ImportError:
         return None
-    return documents_match
+
+    def match(document_ids):
+        documents_match(document_ids=document_ids)
+        documents_match_semantic(document_ids=documents_embed(document_ids=document_ids))
+
+    return match
 
 
 class Command(BaseCommand):
@@ -65,13 +72,13 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(due)} feed(s) polled, {len(new_ids)} new document(s).")
         if not new_ids:
             return
-        documents_match = _matcher()
-        if documents_match is None:
+        match = _matcher()
+        if match is None:
             self.stdout.write(self.style.WARNING(
                 "Coverage matching is not available yet (claims.corroboration.matching."
                 "documents_match); new documents were stored but not matched."
             ))
             return
-        documents_match(document_ids=new_ids)
+        match(new_ids)
         documents_mark_matched(document_ids=new_ids)
         self.stdout.write(self.style.SUCCESS(f"Matched {len(new_ids)} new document(s) against open claims."))

@@ -165,16 +165,19 @@ class Command(BaseCommand):
 
     # --- The demo feed (feeds engineer) ---------------------------------------------
     def _demo_feed(self):
-        """Register the local demo feed, store its items now, and match the new ones."""
+        """Register the local demo feed, store its items now, and match the new ones: the
+        lexical pass, then (embedding here, in this command, so the demo is ready at once) the
+        semantic pass that finds the Russian and Chinese coverage."""
+        from claims.corroboration.embedding import claims_embed, documents_embed
+        from claims.corroboration.matching import documents_match, documents_match_semantic
         from sources.demo_feed import seed_demo_feed
 
         feed, new_ids = seed_demo_feed()
         self.stdout.write(f"Demo feed {feed.url}: {len(new_ids)} new document(s).")
         if not new_ids:
             return
-        try:
-            from claims.corroboration.matching import documents_match
-        except ImportError:
-            self.stdout.write("Coverage matching is not available yet; demo documents not matched.")
-            return
         documents_match(document_ids=new_ids)
+        claims_embed(claim_ids=Claim.objects.filter(embedding__isnull=True).values_list("pk", flat=True))
+        embedded = documents_embed(document_ids=new_ids)
+        created = documents_match_semantic(document_ids=embedded)
+        self.stdout.write(f"Embedded {len(embedded)} demo document(s); {created} more suggestion(s).")

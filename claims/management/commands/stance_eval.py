@@ -1,41 +1,75 @@
-"""Evaluate a stance model on FNC-1 style CSVs: FNC score, macro-F1, confusion, throughput."""
+"""Evaluate the stance model: FNC score, macro-F1, per class, per head, per language, calibration.
+
+    python manage.py stance_eval --stances …/train_stances.csv --bodies …/train_bodies.csv --holdout
+    python manage.py stance_eval --stances test_stances.csv --bodies test_bodies.csv
+    python manage.py stance_eval --emergent …/emergent --holdout
+
+``--holdout`` keeps only the test part of ``stance_train``'s split (FNC-1 by story, Emergent by
+claim; the same seed gives the same split). The practice set in other languages is always
+reported. Embeddings are computed (and cached in var/) for the texts evaluated.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.corroboration import datasets
-from claims.corroboration.stance import StanceModel
-
-from ._stance_common import evaluate, print_report
+from claims.corroboration.core.stance import ArtifactMismatch, StanceModel
+from claims.corroboration.training import datasets
+from claims.corroboration.training import stance_training as training
+from claims.corroboration.training.embedding_cache import EmbeddingCache
+from claims.corroboration.training.stance_report import print_full_report, throughput
+from claims.management.commands.stance_train import default_cache
 
 
 class Command(BaseCommand):
-    help = "Evaluate the stance model on FNC-1 style stances/bodies CSVs."
+    help = "Evaluate the stance model on FNC-1 style files, Emergent and the practice set."
 
     def add_arguments(self, parser):
-        parser.add_argument("--stances", required=True)
-        parser.add_argument("--bodies", required=True)
+        parser.add_argument("--stances", help="FNC-1 style stances CSV (Headline,Body ID,Stance)")
+        parser.add_argument("--bodies", help="FNC-1 style bodies CSV (Body ID,articleBody)")
+        parser.add_argument("--emergent", help="folder with Emergent stances.csv and bodies.csv")
         parser.add_argument("--model", default=None, help="artifact (default: the committed one)")
-        parser.add_argument(
-            "--holdout",
-            action="store_true",
-            help="only the body-disjoint 20%% hold-out of the given files (as in stance_train)",
-        )
+        parser.add_argument("--holdout", action="store_true",
+                            help="only the unseen-claim test part of stance_train's split")
         parser.add_argument("--seed", type=int, default=13, help="split seed for --holdout")
         parser.add_argument("--runs", type=int, default=3, help="throughput repetitions")
+        parser.add_argument("--cache", default=None, help="embedding cache (default var/...)")
+        parser.add_argument("--no-practice", action="store_true", help="skip the practice set")
 
     def handle(self, *args, **opts):
-        bodies = datasets.read_fnc_bodies(opts["bodies"])
-        rows = datasets.read_fnc_stances(opts["stances"])
-        if opts["holdout"]:
-            rows = datasets.body_disjoint_split(rows, seed=opts["seed"])[1]
-        rows = [r for r in rows if r.stance]
-        missing = {r.body_id for r in rows} - set(bodies)
-        if missing:
-            raise CommandError(f"stances refer to unknown body ids: {sorted(missing)[:5]}")
-        if not rows:
+        if bool(opts["stances"]) != bool(opts["bodies"]):
+            raise CommandError("--stances and --bodies go together.")
+        try:
+            model = StanceModel.load(opts["model"])
+        except ArtifactMismatch as exc:
+            raise CommandError(str(exc)) from None
+        corpus = training.Corpus()
+        if opts["stances"]:
+            bodies = datasets.read_fnc_bodies(opts["bodies"])
+            rows = [r for r in datasets.read_fnc_stances(opts["stances"]) if r.stance]
+            missing = {r.body_id for r in rows} - set(bodies)
+            if missing:
+                raise CommandError(f"stances refer to unknown body ids: {sorted(missing)[:5]}")
+            split = (training.fnc_story_split(rows, opts["seed"]) if opts["holdout"]
+                     else [(r, "test") for r in rows])
+            corpus.pairs += [training.fnc_pair(r, bodies, part) for r, part in split]
+        if opts["emergent"]:
+            folder = Path(opts["emergent"])
+            bodies = datasets.read_fnc_bodies(folder / "bodies.csv")
+            rows = datasets.read_fnc_stances(folder / "stances.csv")
+            split = (training.emergent_claim_split(rows, opts["seed"]) if opts["holdout"]
+                     else [(r, "test") for r in rows])
+            corpus.pairs += [training.emergent_pair(r, bodies, part) for r, part in split]
+        if not opts["no_practice"]:
+            corpus.pairs += training.practice_pairs()
+        corpus.pairs = [p for p in corpus.pairs if p.part == "test"]
+        if not corpus.pairs:
             raise CommandError("no labelled pairs to evaluate")
-        model = StanceModel.load(opts["model"])
-        self.stdout.write(f"pairs: {len(rows)}")
-        print_report(self.stdout, evaluate(model, rows, bodies, runs=opts["runs"]))
+        cache = EmbeddingCache(opts["cache"] or default_cache())
+        corpus.pairs = training.attach_embeddings(corpus.pairs, cache, self.stdout.write)
+        self.stdout.write(f"pairs: {len(corpus.pairs)}")
+        report = training.evaluate_corpus(model, corpus)
+        rows = [p.row for p in corpus.pairs][:3000]
+        print_full_report(self.stdout, report, throughput(model, rows, runs=opts["runs"]))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0011_roles_for_corrections'),
+        ('claims', '0012_claim_language_embedding'),
     ]
 
     operations = [

@@ -1,9 +1,16 @@
 """Similar-claim search: "has this claim (or one like it) been seen or checked already?".
 
 Used at claim intake over the newsroom's own claims (hundreds to ~100k short texts) and
-evaluated on CLEF CheckThat! 2022 task 2A (tweets against Snopes verified claims).
+evaluated on CLEF CheckThat! 2022 task 2A (tweets against Snopes verified claims). Issue 13
+(prior fact-checks at intake) reuses it: :func:`rank_similar` is the whole interface.
 
-Method (lexical, CPU-only, no trained artifact):
+Two rankers are fused (:func:`rank_similar`): the lexical one below, and the cosine of the
+claims' multilingual embeddings (``core.embeddings``, both sides embedded as ``query:``),
+mapped to the same probability scale by :data:`VECTOR_WEIGHTS`. A claim's score is the larger
+of the two, so a claim logged in Russian finds its English twin through the vectors alone,
+and an English restatement keeps its lexical score.
+
+Lexical method (CPU-only, no trained artifact):
 
 1. Text normalisation for social-media posts: URLs and ``pic.twitter.com`` links removed,
    ``#HashTags``/``@mentions`` split into words (``#AustralianFires`` -> ``australian fires``),
@@ -35,7 +42,13 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from claims.corroboration.core import text as textlib
+
 DEFAULT_THRESHOLD = 0.5
+#: Logistic map from embedding cosine to "restates the claim": (bias, cosine weight).
+#: Fitted on CheckThat! 2022 2A TRAIN queries (300 of them, seed 13, against their nearest
+#: verified claims; ``similar_eval --fit-vector`` refits it on all): 0.5 at cosine 0.89.
+VECTOR_WEIGHTS: tuple[float, float] = (-89.993, 101.142)
 
 #: Logistic fusion weights: (bias, bm25_share, bm25_rel_top, char_cos, word_cos).
 #: Fitted by ``fit_fusion_weights`` on the CheckThat! 2022 2A English TRAIN qrels.
@@ -49,18 +62,7 @@ _TRAILER_DATE_RE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+\d{1,2},\s+\d{4}\s*$"
 )
-_WORD_RE = re.compile(r"[a-z0-9]+")
-
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just me more most my myself of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we
-    were what when where which while who whom why will with would you your yours yourself
-    yourselves s t amp rt via""".split()
-)
+STOP_WORDS = textlib.STOP_WORDS
 
 
 def normalize_text(text: str) -> str:
@@ -71,16 +73,10 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u2019", "'")).strip()
 
 
-def _stem(tok: str) -> str:
-    for suffix in ("ingly", "edly", "ing", "ies", "ed", "es", "s"):
-        if tok.endswith(suffix) and len(tok) - len(suffix) >= 3:
-            return tok[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return tok
-
-
 def word_tokens(text: str) -> list[str]:
     """Lower-cased, stop-word-filtered, lightly stemmed word tokens of normalised text."""
-    return [_stem(t) for t in _WORD_RE.findall(normalize_text(text).lower()) if t not in STOP_WORDS]
+    return [textlib.stem(t) for t in textlib.tokenize(normalize_text(text))
+            if t not in STOP_WORDS and t != "?"]
 
 
 def _char_text(text: str) -> str:
@@ -239,51 +235,25 @@ def _l2(m):
     return sp.diags(1.0 / norms) @ m
 
 
-def fit_fusion_weights(
-    index: SimilarClaimIndex,
-    queries: Mapping[str, str],
-    qrels: Mapping[str, set],
-    k: int = 5,
-    grid: Sequence[float] = (0.0, 1.0, 2.0, 4.0, 6.0, 8.0),
-) -> tuple[float, ...]:
-    """Fit :data:`FUSION_WEIGHTS` on training queries (use the TRAIN qrels only).
+def vector_scores(cosines: np.ndarray, weights: Sequence[float] = VECTOR_WEIGHTS) -> np.ndarray:
+    """Embedding cosines mapped to the lexical ranker's 0..1 "same claim" scale."""
+    z = weights[0] + weights[1] * np.asarray(cosines, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-z))
 
-    1. Ranking: grid search of the feature weights (char cosine weight fixed to 1 scale-free
-       direction search over ``grid``) maximising MAP@k of the fused linear score.
-    2. Calibration: logistic regression of "is the relevant claim" on the chosen linear score
-       over all candidates, giving the probability-like ``[0, 1]`` scale.
-    """
-    import itertools
 
-    from sklearn.linear_model import LogisticRegression
-
-    from .metrics import mean_average_precision_at_k
-
-    qids = [q for q in qrels if q in queries]
-    data = list(zip(qids, index.candidate_features([queries[q] for q in qids]), strict=True))
-    labels = [np.array([index.ids[j] in qrels[q] for j in cand]) for q, (cand, _) in data]
-    sub_qrels = {q: qrels[q] for q in qids}
-
-    def train_map(w: np.ndarray) -> float:
-        ranked = {}
-        for q, (cand, feats) in data:
-            order = np.argsort(-(feats @ w), kind="stable")[:k]
-            ranked[q] = [index.ids[cand[j]] for j in order]
-        return mean_average_precision_at_k(ranked, sub_qrels, k)
-
-    best_w, best_map = None, -1.0
-    for combo in itertools.product(grid, grid, [1.0], grid):
-        w = np.array(combo) / 4.0
-        if not w.any():
-            continue
-        m = train_map(w)
-        if m > best_map + 1e-9:
-            best_w, best_map = w, m
-    z = np.concatenate([feats @ best_w for _, (_, feats) in data])[:, None]
-    y = np.concatenate(labels).astype(int)
-    lr = LogisticRegression(C=100.0, max_iter=1000).fit(z, y)
-    scale = float(lr.coef_[0][0])
-    return (float(lr.intercept_[0]), *(float(v) * scale for v in best_w))
+def rank_similar(
+    lexical: Mapping[object, float], vector_cosines: Mapping[object, float], k: int = 5,
+    weights: Sequence[float] = VECTOR_WEIGHTS,
+) -> list[tuple[object, float]]:
+    """Fuse the two rankers' candidates: each claim's score is the larger of its lexical score
+    and its mapped embedding cosine. Best first, at most ``k``."""
+    scores = dict(lexical)
+    if vector_cosines:
+        ids = list(vector_cosines)
+        mapped = vector_scores(np.array([vector_cosines[i] for i in ids]), weights)
+        for claim_id, score in zip(ids, mapped, strict=True):
+            scores[claim_id] = max(scores.get(claim_id, 0.0), float(score))
+    return sorted(scores.items(), key=lambda item: (-item[1], str(item[0])))[:k]
 
 
 def vclaim_text(vclaim: Mapping, fields: Sequence[str] = ("vclaim", "title", "subtitle")) -> str:
@@ -291,22 +261,14 @@ def vclaim_text(vclaim: Mapping, fields: Sequence[str] = ("vclaim", "title", "su
     return " ".join(str(vclaim.get(f) or "") for f in fields).strip()
 
 
-def map_at_k(results: Mapping[str, Sequence], qrels: Mapping[str, set], k: int = 5) -> float:
-    from .metrics import mean_average_precision_at_k
-
-    return mean_average_precision_at_k(
-        {q: [doc for doc, _ in res] for q, res in results.items()}, qrels, k
-    )
-
-
 __all__ = [
     "BM25Baseline",
     "DEFAULT_THRESHOLD",
     "FUSION_WEIGHTS",
     "SimilarClaimIndex",
-    "fit_fusion_weights",
-    "map_at_k",
     "normalize_text",
+    "rank_similar",
     "vclaim_text",
+    "vector_scores",
     "word_tokens",
 ]

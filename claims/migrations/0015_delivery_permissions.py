@@ -20,6 +20,6 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0013_report_render"),
+        ("claims", "0014_report_render"),
     ]
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

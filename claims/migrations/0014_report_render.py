@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0012_email_delivery'),
+        ('claims', '0013_email_delivery'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

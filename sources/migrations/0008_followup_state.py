@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0006_web_urls_only'),
+        ('sources', '0007_document_embeddings'),
     ]
 
     operations = [

@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-STANCE_LABELS = ("agree", "disagree", "discuss", "unrelated")
+from claims.corroboration.core.labels import MODEL_LABELS
+
+STANCE_LABELS = tuple(str(label) for label in MODEL_LABELS)
 
 
 @dataclass(frozen=True)
@@ -46,25 +46,6 @@ def read_fnc_stances(path: str | Path) -> list[StanceRow]:
                 raise ValueError(f"unknown stance label {stance!r}")
             rows.append(StanceRow(row["Headline"], str(row["Body ID"]).strip(), stance))
     return rows
-
-
-def body_disjoint_split(
-    rows: Iterable[StanceRow], seed: int = 13, holdout_fraction: float = 0.2
-) -> tuple[list[StanceRow], list[StanceRow]]:
-    """Split stance rows so that no article body appears in both parts.
-
-    The body ids are sorted, shuffled with ``random.Random(seed)`` and the first
-    ``holdout_fraction`` of them (rounded) go to the hold-out. Returns ``(train, holdout)``.
-    """
-    rows = list(rows)
-    body_ids = sorted({r.body_id for r in rows}, key=lambda b: (len(b), b))
-    rng = random.Random(seed)
-    rng.shuffle(body_ids)
-    n_hold = round(len(body_ids) * holdout_fraction)
-    held = set(body_ids[:n_hold])
-    train = [r for r in rows if r.body_id not in held]
-    holdout = [r for r in rows if r.body_id in held]
-    return train, holdout
 
 
 def sha256_file(path: str | Path) -> str:

@@ -1,8 +1,13 @@
 """A repeatable throughput benchmark for coverage matching (``manage.py coverage_bench``).
 
 Seeds a marked, removable batch: M open claims tagged ``bench-<run>`` and N documents under
-``https://bench.invalid/<run>/``. Documents are stored in batches, exactly as a feed poll
-stores them, then matched; each batch's wall time (store + match) is one latency sample.
+``https://bench.invalid/<run>/``. Two paths are measured separately, as they run separately:
+
+* the English path: documents stored in batches exactly as a feed poll stores them (upsert,
+  language detection, full-text indexing), then the lexical matching pass; each batch's wall
+  time (store + match) is one latency sample;
+* the embedding path: what one embedding worker process does with those documents (embed
+  their leads, then the semantic matching pass), on one thread: documents/second per core.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
-from claims.corroboration import matching
+from claims.corroboration import embedding, index_cache, matching
+from claims.corroboration.core import embeddings
+from claims.corroboration.core.stance import get_stance_model
 from claims.models import Claim, CoverageSuggestion, Tag
 from sources.connectors import FeedItem
 from sources.documents import documents_upsert
@@ -146,8 +153,8 @@ class Bench:
 
     def run_matching(self) -> BenchResult:
         # Warm the caches a deployed worker has warm: the stance model and the claim index.
-        matching.open_claim_index()
-        matching.get_stance_model()
+        index_cache.open_claim_index()
+        get_stance_model()
         latencies: list[float] = []
         started = time.perf_counter()
         for start in range(0, self.documents, self.batch_size):
@@ -163,6 +170,34 @@ class Bench:
         return BenchResult(self.documents, self.claims, self.batch_size, sum(latencies) or seconds,
                            latencies, suggestions)
 
+    def embed_claims(self) -> None:
+        """Give the bench claims vectors, as the embedding queue would (not timed)."""
+        ids = list(Claim.objects.filter(tags__name=self.tag_name, embedding__isnull=True)
+                   .values_list("pk", flat=True))
+        vectors = embeddings.embed_queries(
+            list(Claim.objects.filter(pk__in=ids).order_by("pk").values_list("text", flat=True)))
+        for pk, vector in zip(sorted(ids), vectors, strict=True):
+            Claim.objects.filter(pk=pk).update(embedding=vector.tolist(), language="en")
+
+    def run_embedding(self, documents: int) -> BenchResult:
+        """The embedding worker's work on ``documents`` stored documents, on one thread."""
+        from threadpoolctl import threadpool_limits
+
+        ids = list(Document.objects.filter(canonical_url__startswith=self.url_prefix,
+                                           embedding__isnull=True)
+                   .order_by("pk").values_list("pk", flat=True)[:documents])
+        latencies: list[float] = []
+        with threadpool_limits(limits=1):
+            embeddings.embed_queries(["warm-up"])
+            for start in range(0, len(ids), embedding.EMBED_CHUNK):
+                t0 = time.perf_counter()
+                done = embedding.documents_embed(document_ids=ids[start:start + embedding.EMBED_CHUNK])
+                matching.documents_match_semantic(document_ids=done)
+                latencies.append(time.perf_counter() - t0)
+        suggestions = CoverageSuggestion.objects.filter(document_id__in=ids).count()
+        return BenchResult(len(ids), self.claims, embedding.EMBED_CHUNK, sum(latencies),
+                           latencies, suggestions)
+
     def cleanup(self) -> None:
         with transaction.atomic():
             everything = f"{BENCH_URL_PREFIX}{self.run}/"
@@ -170,7 +205,7 @@ class Bench:
             Document.objects.filter(canonical_url__startswith=everything).delete()
             Claim.objects.filter(tags__name=self.tag_name).delete()
             Tag.objects.filter(name=self.tag_name).delete()
-        matching.forget_claim_index()
+        index_cache.forget_indexes()
 
 
 def cleanup_all_bench_data() -> tuple[int, int]:
@@ -182,5 +217,5 @@ def cleanup_all_bench_data() -> tuple[int, int]:
         claim_count = claims.count()
         Claim.objects.filter(pk__in=list(claims.values_list("pk", flat=True))).delete()
         Tag.objects.filter(name__startswith=BENCH_TAG_PREFIX).delete()
-    matching.forget_claim_index()
+    index_cache.forget_indexes()
     return claim_count, documents

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-STANCE_LABELS = ("agree", "disagree", "discuss", "unrelated")
+from claims.corroboration.core.labels import MODEL_LABELS
+
+STANCE_LABELS = tuple(str(label) for label in MODEL_LABELS)
 RELATED = frozenset({"agree", "disagree", "discuss"})
 
 

@@ -1,0 +1,137 @@
+"""Embedding documents and claims: the work of the embedding queue.
+
+Embedding costs CPU (``core.embeddings``), so it runs in a Celery queue of its own
+(``settings.CELERY_EMBEDDING_QUEUE``), consumed by its own worker process, and never in a web
+request (the intake warning embeds the one short text being typed, nothing else).
+
+* ``documents_embed``: each document's lead units (headline and first sentences) are embedded;
+  the normalised mean goes to ``Document.embedding`` (pgvector, HNSW-indexed) and the units
+  to ``embedding_units`` for the stance model. Then the semantic matching pass runs
+  (``matching.documents_match_semantic``): vector candidates, cross-lingual stance.
+* ``claims_embed``: a claim's language is detected (its full-text vector is rebuilt with that
+  language's configuration) and its text embedded as a ``query:``.
+* ``embeddings_sweep`` (beat): whatever lacks a vector (a lost message, the demo seed, rows
+  from before this feature) is sent to the queue again, a batch at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims.corroboration.core import embeddings, text
+from claims.models import Claim, ClaimStatus
+from sources.language import detect_language
+from sources.models import Document
+
+logger = logging.getLogger(__name__)
+
+#: Documents embedded per model call (one task may carry more; they are done in chunks).
+EMBED_CHUNK = 32
+#: The sweep looks at documents stored this recently (older coverage is not news any more).
+SWEEP_DOCUMENT_AGE = timedelta(days=14)
+SWEEP_BATCH = 200
+
+
+def embedding_queue() -> str:
+    return settings.CELERY_EMBEDDING_QUEUE
+
+
+def _units_of(doc: dict) -> list[str]:
+    return text.lead_units(doc["title"], text.document_body(doc["summary"], doc["text_head"]))
+
+
+def documents_embed(*, document_ids: Iterable[int]) -> list[int]:
+    """Embed the documents that have no vector yet; returns the ids embedded now. Idempotent:
+    a document already embedded is skipped, and a concurrent run writes the same vector."""
+    from django.db.models.functions import Left
+
+    ids = sorted({int(i) for i in document_ids})
+    done: list[int] = []
+    for start in range(0, len(ids), EMBED_CHUNK):
+        chunk = list(
+            Document.objects.filter(pk__in=ids[start:start + EMBED_CHUNK], embedding__isnull=True)
+            .annotate(text_head=Left("text", text.LEAD_CHARS * 2))
+            .values("id", "title", "summary", "text_head", "language")
+        )
+        if not chunk:
+            continue
+        units = [_units_of(doc) for doc in chunk]
+        vectors = embeddings.embed_documents([u or ["-"] for u in units])
+        for doc, doc_units, unit_vectors in zip(chunk, units, vectors, strict=True):
+            fields = {
+                "embedding": embeddings.mean_vector(unit_vectors).tolist(),
+                "embedding_units": embeddings.pack_units(unit_vectors),
+            }
+            if not doc["language"]:
+                fields["language"] = detect_language(" ".join(doc_units)[:600])
+            Document.objects.filter(pk=doc["id"], embedding__isnull=True).update(**fields)
+            done.append(doc["id"])
+    return done
+
+
+def claims_embed(*, claim_ids: Iterable[int]) -> list[int]:
+    """Detect each claim's language, re-index its text in that language and embed it."""
+    from claims.services import claim_refresh_search
+
+    done = []
+    rows = list(Claim.objects.filter(pk__in=list(claim_ids), embedding__isnull=True)
+                .values_list("id", "text"))
+    for start in range(0, len(rows), EMBED_CHUNK):
+        chunk = rows[start:start + EMBED_CHUNK]
+        vectors = embeddings.embed_queries([t for _, t in chunk])
+        for (claim_id, claim_text), vector in zip(chunk, vectors, strict=True):
+            language = detect_language(claim_text) or "en"
+            # Only if the text is still the one embedded (an edit clears the vector again).
+            updated = Claim.objects.filter(pk=claim_id, text=claim_text, embedding__isnull=True).update(
+                embedding=vector.tolist(), language=language
+            )
+            if updated:
+                claim_refresh_search(claim_id=claim_id)
+                done.append(claim_id)
+    return done
+
+
+def _send(task_name: str, ids: list[int]) -> None:
+    from claims.corroboration import tasks
+
+    try:
+        getattr(tasks, task_name.rsplit(".", 1)[1]).apply_async(args=[ids], queue=embedding_queue())
+    except Exception as exc:  # noqa: BLE001 - the broker is down: never fail the user's request;
+        # beat's embeddings_sweep sends whatever still lacks a vector once it is back.
+        logger.warning("could not queue %s for %d id(s): %s", task_name, len(ids), exc)
+
+
+def documents_embed_later(*, document_ids: Iterable[int]) -> None:
+    """Hand documents to the embedding queue once the current transaction commits."""
+    ids = sorted({int(i) for i in document_ids})
+    if ids:
+        transaction.on_commit(lambda: _send("claims.corroboration.tasks.documents_embed", ids))
+
+
+def claim_embed_later(*, claim_id: int) -> None:
+    transaction.on_commit(lambda: _send("claims.corroboration.tasks.claims_embed", [claim_id]))
+
+
+def embeddings_sweep() -> tuple[int, int]:
+    """Queue what still has no vector: recent documents, and claims intake can still find."""
+    since = timezone.now() - SWEEP_DOCUMENT_AGE
+    documents = list(
+        Document.objects.filter(embedding__isnull=True, created_at__gte=since)
+        .order_by("-created_at").values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    claims = list(
+        Claim.objects.filter(embedding__isnull=True)
+        .exclude(status__in=(ClaimStatus.DUPLICATE, ClaimStatus.REJECTED))
+        .order_by("-created_at").values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for start in range(0, len(documents), EMBED_CHUNK):
+        _send("claims.corroboration.tasks.documents_embed", documents[start:start + EMBED_CHUNK])
+    if claims:
+        _send("claims.corroboration.tasks.claims_embed", claims)
+    return len(documents), len(claims)
