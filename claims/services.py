@@ -933,7 +933,7 @@ def evidence_attach_url(
     claim already cites that page for that speaker.
     """
     from claims.models import Evidence
-    from sources.services import source_for_url
+    from sources.services import source_archive_later, source_for_url
 
     require_editor(actor)
     source, _created = source_for_url(url=url)
@@ -947,14 +947,7 @@ def evidence_attach_url(
         stated_where=stated_where,
     )
     if source.fetch_status == source.FetchStatus.PENDING:
-        source_id = source.pk
-
-        def _archive():
-            from sources.tasks import source_archive
-
-            source_archive.delay(source_id)
-
-        transaction.on_commit(_archive)
+        source_archive_later(source_id=source.pk)  # recorded now, queued on commit
     return evidence
 
 

@@ -465,6 +465,14 @@ def _evidence_error(request, claim, form_name, form):
     return _rerender(request, _get_claim(claim.pk), **{form_name: form})
 
 
+def _attached_message(source) -> str:
+    message = f"Source attached: {source.title or source.url}."
+    if source.fetch_status == source.FetchStatus.PENDING:
+        # True whether or not the broker is up: the archive is recorded and will run.
+        message += " Archiving is queued; this page updates when it is done."
+    return message
+
+
 @require_POST
 @editor_required
 def evidence_attach(request, pk):
@@ -480,7 +488,7 @@ def evidence_attach(request, pk):
         else:
             return _evidence_response(
                 request, claim, "attach_form", AttachUrlForm(),
-                created_message=f"Source attached: {evidence.source.title or evidence.source.url}",
+                created_message=_attached_message(evidence.source),
             )
     return _evidence_error(request, claim, "attach_form", form)
 

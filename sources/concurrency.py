@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
+
+from workbench.task_policy import backoff as exponential_backoff  # noqa: F401 - re-exported
 
 
 @contextmanager
@@ -24,12 +25,10 @@ def try_advisory_lock(namespace: int, key: int) -> Iterator[bool]:
         yield acquired
     finally:
         if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])
-
-
-def exponential_backoff(retries: int, *, base: float, cap: float, jitter: float) -> float:
-    """base, 2*base, 4*base... capped, then spread by ±jitter (a fraction) so that retries
-    from many workers do not stampede the same server at the same moment."""
-    delay = min(base * (2**retries), cap)
-    return delay * random.uniform(1 - jitter, 1 + jitter)
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [namespace, key])
+            except (OperationalError, InterfaceError):
+                # The session is gone (a database restart): its locks went with it. Raising
+                # here would hide the error that interrupted the work.
+                connection.close()

@@ -31,6 +31,7 @@ __all__ = [
     "UpsertResult",
     "document_fingerprint",
     "documents_index",
+    "documents_mark_matched",
     "documents_upsert",
     "documents_with_group_size",
     "outlets_for_domains",
@@ -104,11 +105,11 @@ def outlets_for_domains(names_by_domain: dict[str, str]) -> dict[str, Outlet]:
 
 _UPSERT_COLUMNS = (
     "canonical_url", "title", "summary", "text", "author", "published_at", "language",
-    "outlet_id", "feed_id", "fingerprint", "created_at",
+    "outlet_id", "feed_id", "fingerprint", "created_at", "match_state",
 )
 
 
-def _row_for(item: FeedItem, canonical_url: str, outlet_id, feed_id, now) -> tuple:
+def _row_for(item: FeedItem, canonical_url: str, outlet_id, feed_id, now, match_state) -> tuple:
     title = plain_text(item.title, 1000)
     summary = plain_text(item.summary)
     # RSS content:encoded is the article body when the feed carries it.
@@ -121,12 +122,17 @@ def _row_for(item: FeedItem, canonical_url: str, outlet_id, feed_id, now) -> tup
     return (
         canonical_url, title, summary, text, plain_text(item.author, 300), item.published_at,
         language[:16], outlet_id, feed_id,
-        document_fingerprint(title, summary or text), now,
+        document_fingerprint(title, summary or text), now, match_state,
     )
 
 
-def documents_upsert(*, items: Iterable[FeedItem], feed: Feed | None = None) -> UpsertResult:
+def documents_upsert(*, items: Iterable[FeedItem], feed: Feed | None = None,
+                     match_pending: bool = False) -> UpsertResult:
     """Store items as Documents keyed by canonical URL; returns which ids are new.
+
+    With ``match_pending`` new documents are recorded as waiting for coverage matching
+    (``match_state`` "pending"): the caller queues them with ``followup_enqueue`` in the
+    same transaction, and the sweep queues them again if that message is lost.
 
     Existing documents keep their first feed and creation time; their title, summary and
     date are refreshed when the outlet changed them (then re-fingerprinted and re-indexed).
@@ -165,8 +171,10 @@ def documents_upsert(*, items: Iterable[FeedItem], feed: Feed | None = None) -> 
     now = timezone.now()
     feed_id = feed.pk if feed is not None else None
     # Sorted, so concurrent upserts of overlapping batches lock rows in the same order.
+    match_state = Document.MatchState.PENDING if match_pending else Document.MatchState.DONE
     rows = [
-        _row_for(item, url, getattr(outlets.get(item.outlet_domain), "pk", None), feed_id, now)
+        _row_for(item, url, getattr(outlets.get(item.outlet_domain), "pk", None), feed_id, now,
+                 match_state)
         for url, item in sorted(by_url.items())
     ]
     table = Document._meta.db_table
@@ -229,3 +237,10 @@ def documents_with_group_size(queryset):
         .values("n")
     )
     return queryset.annotate(group_size=Coalesce(Subquery(same_story[:1]), 1))
+
+
+def documents_mark_matched(*, document_ids: Iterable[int]) -> int:
+    """Coverage matching is done for these documents (their follow-up work is finished)."""
+    return Document.objects.filter(
+        pk__in=list(document_ids), match_state=Document.MatchState.PENDING
+    ).update(match_state=Document.MatchState.DONE, match_error="")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sources.concurrency import exponential_backoff
 from sources.connectors import FeedError
-from sources.feeds import feed_poll, feeds_due
+from sources.feeds import feed_poll, feeds_claim_due
 from sources.fetching import FetchError
 
 logger = logging.getLogger(__name__)
@@ -34,8 +34,8 @@ def retry_countdown(retries: int) -> float:
 
 @shared_task(name="sources.feed_tasks.feeds_poll_due", acks_late=True, ignore_result=True)
 def feeds_poll_due(queue: str | None = None) -> int:
-    """Beat runs this every minute: one ``feed_poll_task`` per due feed."""
-    ids = feeds_due()
+    """Beat runs this every minute: one ``feed_poll_task`` per due feed not queued already."""
+    ids = feeds_claim_due()
     for feed_id in ids:
         options = {"queue": queue} if queue else {}
         feed_poll_task.apply_async(args=[feed_id], **options)

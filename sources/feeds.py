@@ -20,14 +20,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from sources.concurrency import try_advisory_lock
 from sources.connectors import ConnectorResult, FeedConfig, FeedError, get_connector
 from sources.documents import documents_upsert
 from sources.fetching import normalise_url, registrable_domain
+from sources.followups import DOCUMENT_MATCH
 from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus, Outlet
+from workbench.followup import followup_enqueue, max_attempts
+from workbench.followup import grace as followup_grace
 
 __all__ = [
     "BACKOFF_MAX",
@@ -38,6 +41,7 @@ __all__ = [
     "feed_poll",
     "feed_request_poll",
     "feed_set_active",
+    "feeds_claim_due",
     "feeds_due",
 ]
 
@@ -51,6 +55,12 @@ ADVISORY_NAMESPACE = 0x46454544  # "FEED": keeps our advisory locks apart from o
 ABANDONED_MESSAGE = (
     "Abandoned: the worker stopped before finishing this poll (killed, restarted or out of "
     "time). The feed was polled again."
+)
+
+
+PARKED_MESSAGE = (
+    "Polling stopped: the last {n} polls of this feed never finished because the worker "
+    "doing them stopped (killed, out of memory or crashed). Resume the feed to try again."
 )
 
 
@@ -139,7 +149,8 @@ def feed_set_active(*, actor, feed_id: int, active: bool) -> Feed:
         fields = ["is_active"]
         if active:
             feed.next_poll_at = timezone.now()
-            fields.append("next_poll_at")
+            feed.parked_at = None
+            fields += ["next_poll_at", "parked_at"]
         feed.save(update_fields=fields)
     return feed
 
@@ -152,7 +163,8 @@ def feed_request_poll(*, actor, feed_id: int) -> Feed:
         if not feed.is_active:
             raise ValidationError("This feed is paused: resume it to poll it.")
         feed.next_poll_at = timezone.now()
-        feed.save(update_fields=["next_poll_at"])
+        feed.poll_queued_at = feed.next_poll_at
+        feed.save(update_fields=["next_poll_at", "poll_queued_at"])
         transaction.on_commit(lambda: _enqueue_poll(feed.pk))
     return feed
 
@@ -160,21 +172,46 @@ def feed_request_poll(*, actor, feed_id: int) -> Feed:
 def _enqueue_poll(feed_id: int) -> None:
     from sources.feed_tasks import feed_poll_task
 
-    feed_poll_task.apply_async(args=[feed_id])
+    try:
+        feed_poll_task.apply_async(args=[feed_id])
+    except Exception as exc:  # noqa: BLE001 - the feed is due: beat queues it once the broker is back
+        logger.warning("could not queue a poll of feed %s now (%s); it is due and will be polled "
+                       "when the broker is back", feed_id, exc)
 
 
 # --------------------------------------------------------------------------- scheduling
+
+
+def _due(now) -> Q:
+    return Q(is_active=True) & (Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
 
 
 def feeds_due(*, now=None) -> list[int]:
     """Ids of active feeds whose next poll time has come (or was never set)."""
     now = now or timezone.now()
     return list(
-        Feed.objects.filter(is_active=True)
-        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-        .order_by("next_poll_at", "pk")
-        .values_list("pk", flat=True)
+        Feed.objects.filter(_due(now)).order_by("next_poll_at", "pk").values_list("pk", flat=True)
     )
+
+
+def feeds_claim_due(*, now=None) -> list[int]:
+    """The due feeds to queue a poll for now, marked as queued.
+
+    A feed already queued within the follow-up grace period is left out: while the
+    workers are down (or busy), beat's minutely run queues each due feed once, not once a
+    minute. A poll that started clears the mark; a lost message is queued again after the
+    grace period.
+    """
+    now = now or timezone.now()
+    fresh = Q(poll_queued_at__isnull=True) | Q(poll_queued_at__lt=now - followup_grace())
+    with transaction.atomic():
+        ids = list(
+            Feed.objects.filter(_due(now)).filter(fresh)
+            .order_by(F("next_poll_at").asc(nulls_first=True), "pk")
+            .select_for_update(skip_locked=True).values_list("pk", flat=True)
+        )
+        Feed.objects.filter(pk__in=ids).update(poll_queued_at=now)
+    return ids
 
 
 def backoff_delay(*, interval_minutes: int, failures: int, rng: random.Random | None = None) -> timedelta:
@@ -194,6 +231,9 @@ def backoff_delay(*, interval_minutes: int, failures: int, rng: random.Random | 
 def feed_health(feed: Feed, *, now=None) -> dict:
     """How an editor should read the feed's state: healthy / failing / backing off / paused."""
     now = now or timezone.now()
+    if feed.parked_at is not None:
+        return {"state": "parked", "label": "Stopped: polling it kept crashing the worker",
+                "since": feed.parked_at, "error": feed.last_error}
     if not feed.is_active:
         return {"state": "paused", "label": "Paused"}
     if feed.consecutive_failures:
@@ -231,7 +271,31 @@ def _start_poll(feed_id: int, *, only_if_due: bool) -> FeedPoll | None:
         FeedPoll.objects.filter(feed=feed, status=FeedPollStatus.RUNNING).update(
             status=FeedPollStatus.FAILED, finished_at=now, error=ABANDONED_MESSAGE
         )
+        if _killed_its_worker_too_often(feed):
+            _park(feed, now)
+            return None
+        feed.poll_queued_at = None
+        feed.save(update_fields=["poll_queued_at"])
         return FeedPoll.objects.create(feed=feed, status=FeedPollStatus.RUNNING, started_at=now)
+
+
+def _killed_its_worker_too_often(feed: Feed) -> bool:
+    """The feed's last polls all died with their worker (killed, out of memory, crashed)."""
+    cap = max_attempts()
+    latest = list(FeedPoll.objects.filter(feed=feed).order_by("-started_at", "-pk")
+                  .values_list("error", flat=True)[:cap])
+    return len(latest) >= cap and all(error == ABANDONED_MESSAGE for error in latest)
+
+
+def _park(feed: Feed, now) -> None:
+    """Stop polling a feed whose polls keep killing their worker, and say so on the feed."""
+    feed.is_active = False
+    feed.parked_at = now
+    feed.poll_queued_at = None
+    feed.last_error = PARKED_MESSAGE.format(n=max_attempts())
+    feed.last_error_at = now
+    feed.save(update_fields=["is_active", "parked_at", "poll_queued_at", "last_error", "last_error_at"])
+    logger.error("feed %s parked: %s", feed.pk, feed.last_error)
 
 
 def _run_connector(feed: Feed) -> ConnectorResult:
@@ -240,18 +304,14 @@ def _run_connector(feed: Feed) -> ConnectorResult:
     return get_connector(feed.kind).fetch(config)
 
 
-def _send_to_matching(document_ids: list[int]) -> None:
-    """Hand new documents to coverage matching by task name: sources/ never imports claims/."""
-    from celery import current_app
-
-    current_app.send_task(settings.COVERAGE_MATCH_TASK, args=[document_ids])
-
-
 def _send_to_full_text(document_ids: list[int]) -> None:
     from sources.feed_tasks import document_fetch_text_task
 
-    for pk in document_ids:
-        document_fetch_text_task.apply_async(args=[pk])
+    try:
+        for pk in document_ids:
+            document_fetch_text_task.apply_async(args=[pk])
+    except Exception as exc:  # noqa: BLE001 - optional enrichment: the summary stays
+        logger.warning("could not queue full-text fetches (%s); documents keep their summary", exc)
 
 
 def feed_poll(*, feed_id: int, only_if_due: bool = False, send_matching: bool = True,
@@ -316,7 +376,7 @@ def _finish_succeeded(poll: FeedPoll, result: ConnectorResult, *, send_matching:
         if result.not_modified:
             poll.status = FeedPollStatus.NOT_MODIFIED
         else:
-            stored = documents_upsert(items=result.items, feed=feed)
+            stored = documents_upsert(items=result.items, feed=feed, match_pending=True)
             problems += stored.problems
             new_ids = stored.new_ids
             poll.status = FeedPollStatus.SUCCEEDED
@@ -340,7 +400,9 @@ def _finish_succeeded(poll: FeedPoll, result: ConnectorResult, *, send_matching:
         feed.save(update_fields=["etag", "last_modified", "title", "last_polled_at",
                                  "last_success_at", "consecutive_failures", "next_poll_at"])
         if new_ids and send_matching:
-            transaction.on_commit(lambda: _send_to_matching(new_ids))
+            # Recorded as "pending" with the documents: matching is never lost to a broker
+            # outage (workbench.followup). poll_feeds --sync matches them in-process instead.
+            followup_enqueue(DOCUMENT_MATCH, new_ids)
         if new_ids and getattr(settings, "FEED_FETCH_FULL_TEXT", False):
             transaction.on_commit(lambda: _send_to_full_text(new_ids))
     poll.feed = feed

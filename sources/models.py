@@ -105,6 +105,11 @@ class Source(models.Model):
         max_length=10, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED
     )
     link_checked_at = models.DateTimeField(null=True, blank=True)
+    # Durable follow-up work (workbench.followup): archiving while fetch_status is "pending",
+    # and the link check that beat queued last (so it is queued once, not every run).
+    archive_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archive_attempts = models.PositiveIntegerField(default=0, editable=False)
+    link_check_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -191,6 +196,10 @@ class Feed(models.Model):
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    # Set when polling was stopped because polls kept killing their worker (see feed_health).
+    parked_at = models.DateTimeField(null=True, blank=True)
+    # When beat last queued a poll: a due feed is queued once, not on every beat run.
+    poll_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -241,8 +250,16 @@ class FeedPoll(models.Model):
     def __str__(self) -> str:
         return f"Poll of {self.feed} at {self.started_at:%Y-%m-%d %H:%M}: {self.status}"
 
+class MatchState(models.TextChoices):
+    PENDING = "pending", "Waiting to be matched"
+    DONE = "done", "Matched"
+    FAILED = "failed", "Could not be matched"
+
+
 class Document(models.Model):
     """An item of coverage found by a feed or a search: the article store."""
+
+    MatchState = MatchState
 
     canonical_url = models.CharField(max_length=2000, unique=True, validators=[validate_web_url])
     title = models.CharField(max_length=1000, blank=True)
@@ -264,6 +281,13 @@ class Document(models.Model):
     fetched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # Durable follow-up work (workbench.followup): coverage matching of new documents.
+    # Database defaults, because documents are inserted in bulk by raw SQL.
+    match_state = models.CharField(max_length=8, choices=MatchState.choices,
+                                   default=MatchState.DONE, db_default=MatchState.DONE)
+    match_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    match_attempts = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    match_error = models.TextField(blank=True, default="", db_default="")
     # The lead's multilingual embedding (mean of its units) for vector search, and each unit's
     # vector (float16 bytes) for the stance model. Filled by the embedding worker queue.
     embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS, null=True, blank=True, editable=False)
@@ -273,6 +297,8 @@ class Document(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             GinIndex(fields=["search_vector"], name="document_search_gin"),
+            models.Index(fields=["match_queued_at"], condition=Q(match_state="pending"),
+                         name="document_match_pending"),
             HnswIndex(
                 name="document_embedding_hnsw", fields=["embedding"], m=16, ef_construction=64,
                 opclasses=["vector_cosine_ops"],

@@ -7,7 +7,7 @@ Public API (other apps call these):
 
 * ``source_for_url(*, url) -> (Source, created)``
 * ``source_archive(*, source_id, force=False, final_attempt=True) -> Snapshot | None``
-* ``source_archive_later(*, source_id, force=False)`` — enqueue the archive task after commit
+* ``source_archive_later(*, source_id, force=False)`` — archive after commit (durable)
 * ``source_link_check(*, source_id, final_attempt=True) -> LinkCheck | None``
 """
 
@@ -27,7 +27,9 @@ from django.utils import timezone
 from sources import fetching
 from sources.concurrency import try_advisory_lock
 from sources.extraction import extract_document
+from sources.followups import SOURCE_ARCHIVE
 from sources.models import LinkCheck, Outlet, Snapshot, Source
+from workbench.followup import followup_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -87,17 +89,31 @@ def source_for_url(*, url: str) -> tuple[Source, bool]:
 
 
 def source_archive_later(*, source_id: int, force: bool = False) -> None:
-    """Enqueue ``sources.tasks.source_archive`` once the current transaction commits.
+    """Archive the source once the current transaction commits (durable follow-up work).
 
-    A source that failed before goes back to "pending" so the task will try again;
-    ``force`` takes a fresh snapshot of an already archived source.
+    A pending source, or one that failed before (it goes back to "pending"), is recorded
+    for archiving in this transaction: a broker outage delays it, never loses it (see
+    ``workbench.followup``). ``force`` takes a fresh snapshot of an archived source; that
+    request is best effort (the editor can ask again).
     """
     from sources.tasks import source_archive as archive_task
 
-    Source.objects.filter(pk=source_id, fetch_status=Source.FetchStatus.FAILED).update(
-        fetch_status=Source.FetchStatus.PENDING, fetch_error=""
+    Source.objects.filter(pk=source_id, fetch_status=Source.FetchStatus.FAILED).exclude(url="").update(
+        fetch_status=Source.FetchStatus.PENDING, fetch_error="", archive_attempts=0
     )
-    transaction.on_commit(lambda: archive_task.delay(source_id, force=force))
+    if Source.objects.filter(pk=source_id, fetch_status=Source.FetchStatus.PENDING).exists():
+        followup_enqueue(SOURCE_ARCHIVE, [source_id])
+    elif force:
+        transaction.on_commit(lambda: _send_best_effort(archive_task, source_id, force=True))
+
+
+def _send_best_effort(task, *args, **kwargs) -> bool:
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except Exception as exc:  # noqa: BLE001 - the broker is down: say so in the log, not a 500
+        logger.warning("could not queue %s%r: %s", task.name, args, exc)
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- locking
@@ -316,7 +332,7 @@ def source_link_check(*, source_id: int, final_attempt: bool = True) -> LinkChec
 def _record_check(source: Source, check: LinkCheck) -> LinkCheck:
     with transaction.atomic():
         check.save()
-        fields = {"link_checked_at": check.checked_at}
+        fields = {"link_checked_at": check.checked_at, "link_check_queued_at": None}
         if check.outcome != LinkCheck.Outcome.ERROR:
             fields["link_status"] = check.outcome
         Source.objects.filter(pk=source.pk).update(**fields)

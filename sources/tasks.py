@@ -16,13 +16,17 @@ from datetime import timedelta
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from sources import services
 from sources.concurrency import exponential_backoff
 from sources.fetching import FetchError
+from sources.followups import SOURCE_ARCHIVE
 from sources.models import Source
+from workbench.followup import followup_begin, followup_retry_ticket
+from workbench.followup import grace as followup_grace
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +59,18 @@ def _retry_delay(task, exc: FetchError) -> float:
     soft_time_limit=SOFT_TIME_LIMIT,
     time_limit=HARD_TIME_LIMIT,
 )
-def source_archive(self, source_id: int, force: bool = False) -> int | None:
+def source_archive(self, source_id: int, force: bool = False, ticket: str | None = None) -> int | None:
     """Archive one source. Returns the new snapshot's id, or None if nothing was archived.
 
-    Without ``force`` an archived source is left alone, so running it twice makes one snapshot.
+    A pending source is archived once: the message must carry the source's current
+    follow-up ``ticket`` (see ``workbench.followup``), so duplicates and stale redeliveries
+    do nothing, and a source whose attempts keep killing the worker is parked as failed.
+    ``force`` takes a fresh snapshot of an archived source (the "archive again" button).
     """
-    source = Source.objects.filter(pk=source_id).only("fetch_status").first()
-    if source is None or (source.fetch_status == Source.FetchStatus.FETCHED and not force):
+    if not force:
+        if not followup_begin(SOURCE_ARCHIVE, [source_id], ticket):
+            return None
+    elif not Source.objects.filter(pk=source_id).exists():
         return None
     final_attempt = self.request.retries >= MAX_RETRIES
     try:
@@ -69,7 +78,11 @@ def source_archive(self, source_id: int, force: bool = False) -> int | None:
             source_id=source_id, force=force, final_attempt=final_attempt
         )
     except FetchError as exc:  # transient, and retries are left
-        raise self.retry(exc=exc, countdown=_retry_delay(self, exc)) from exc
+        countdown = _retry_delay(self, exc)
+        if not force:  # the retry carries the new ticket; the sweep waits past it
+            ticket = followup_retry_ticket(SOURCE_ARCHIVE, [source_id], countdown=countdown)
+        raise self.retry(exc=exc, countdown=countdown,
+                         kwargs={"force": force, "ticket": ticket}) from exc
     except SoftTimeLimitExceeded:
         services.source_mark_failed(
             source_id=source_id,
@@ -112,13 +125,18 @@ def _due_before():
 
 
 def cited_sources_due(limit: int):
-    """Cited sources with a URL whose last link check is older than the interval (or never)."""
+    """Cited sources with a URL whose last link check is older than the interval (or never),
+    leaving out those queued for a check within the follow-up grace period."""
     # The subquery avoids one row per evidence (a source cited by many claims appears once).
     cited = Source.objects.filter(evidence__isnull=False).values("pk")
+    not_queued = Q(link_check_queued_at__isnull=True) | Q(
+        link_check_queued_at__lt=timezone.now() - followup_grace()
+    )
     return (
         Source.objects.filter(pk__in=cited)
         .exclude(url="")
         .filter(Q(link_checked_at__isnull=True) | Q(link_checked_at__lt=_due_before()))
+        .filter(not_queued)
         .order_by(F("link_checked_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -126,9 +144,17 @@ def cited_sources_due(limit: int):
 
 @shared_task(name="sources.tasks.links_check_due", acks_late=True, soft_time_limit=60, time_limit=90)
 def links_check_due() -> int:
-    """Beat: enqueue link checks for a bounded batch of due cited sources."""
+    """Beat: enqueue link checks for a bounded batch of due cited sources, each once: a
+    source stays marked as queued until its check runs (or the grace period passes)."""
     batch = int(getattr(settings, "LINK_CHECK_BATCH_SIZE", 50))
-    source_ids = list(cited_sources_due(batch))
+    with transaction.atomic():
+        due = list(cited_sources_due(batch))
+        free = set(
+            Source.objects.filter(pk__in=due).select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        source_ids = [pk for pk in due if pk in free]  # most overdue first
+        Source.objects.filter(pk__in=source_ids).update(link_check_queued_at=timezone.now())
     for source_id in source_ids:
         source_link_check.delay(source_id)
     return len(source_ids)

@@ -52,7 +52,7 @@ def source_archive_again(request, source_id: int):
         messages.error(request, "This source has no link to archive.")
     else:
         services.source_archive_later(source_id=source.pk, force=True)
-        messages.success(request, "Archiving started. Reload this page in a minute to see the snapshot.")
+        messages.success(request, "Archiving queued. Reload this page in a minute to see the snapshot.")
     return redirect("sources:source_detail", source_id=source.pk)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -173,8 +175,21 @@ class _DemoRss(Rss201rev2Feed):
             handler.addQuickElement("source", item["source_name"], {"url": item["source_url"]})
 
 
+def _debug_only(view):
+    """The demo feed exists for the demo newsroom (debug only): elsewhere it is not there."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.DEBUG:
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_not_required
 @require_GET
+@_debug_only
 def demo_feed_rss(request):
     base = request.build_absolute_uri("/").rstrip("/")
     feed = _DemoRss(
@@ -198,6 +213,7 @@ def demo_feed_rss(request):
 
 @login_not_required
 @require_GET
+@_debug_only
 def demo_article(request, slug: str):
     item = demo_feed.demo_item(slug)
     if item is None:

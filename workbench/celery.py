@@ -6,7 +6,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
 
-app = Celery("workbench")
+# Every task follows one policy (late acks, database outages retried): workbench.task_policy.
+app = Celery("workbench", task_cls="workbench.task_policy:WorkbenchTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

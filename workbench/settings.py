@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "template_partials",
+    "axes",
     "sources",
     "claims",
 ]
@@ -91,7 +92,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "workbench.urls"
@@ -124,9 +128,33 @@ else:
 
     DATABASES = {"default": embedded_database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"].setdefault("TEST", {})
+# A pooled connection is checked before reuse, so a database restart costs one reconnect,
+# not an error page or a failed task; connecting gives up quickly when the server is away.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------------
+# django-axes counts failed logins (the desk's login page and the admin's alike) and locks
+# out a user name from an address after AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the TLS proxy the client's address is the proxy's X-Forwarded-For entry; without
+# one, that header is the client's to forge, so only the socket address counts.
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -162,10 +190,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS only, from the environment (the production values are in .env.example): redirect
+# plain HTTP, and tell browsers to use HTTPS for DJANGO_HSTS_SECONDS.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+# The container healthcheck calls /healthz over plain HTTP from inside: no redirect for it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every page (django-csp): scripts, styles, images and fonts
+# only from this site, no inline script or style, no plugins, no framing. Archived
+# snapshots are served with a stricter policy of their own (sources.views).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Email ----------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factdesk@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds an SMTP conversation may block a worker (emails are sent by tasks, never in a request).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "") or "filesystem://"
@@ -184,6 +245,12 @@ else:
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }
+# Publishing gives up quickly when the broker is down: the work is already recorded in the
+# database (workbench.followup) and the sweep queues it once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Embedding documents and claims is slow and CPU-bound: its own queue, its own worker process.
@@ -199,15 +266,35 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Task modules beyond each app's tasks.py.
-CELERY_IMPORTS = ["sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks"]
+CELERY_IMPORTS = [
+    "sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks",
+    "claims.exports.tasks", "workbench.followup",
+]
+# Each beat message expires before the next one is due, so while the workers are down the
+# queue holds at most one of each instead of one a minute.
 CELERY_BEAT_SCHEDULE = {
     # Polls every feed that is due; each feed keeps its own interval and backoff.
-    "poll-due-feeds": {"task": "sources.feed_tasks.feeds_poll_due", "schedule": 60.0},
+    "poll-due-feeds": {"task": "sources.feed_tasks.feeds_poll_due", "schedule": 60.0,
+                       "options": {"expires": 55}},
     # Re-checks cited links for rot or silent edits, a batch at a time.
-    "check-cited-links": {"task": "sources.tasks.links_check_due", "schedule": 15 * 60.0},
+    "check-cited-links": {"task": "sources.tasks.links_check_due", "schedule": 15 * 60.0,
+                          "options": {"expires": 14 * 60}},
+    # Queues again the follow-up work (archives, matching, emails) still pending after
+    # FOLLOWUP_GRACE_SECONDS, e.g. because the broker was down when it was recorded.
+    "sweep-follow-up-work": {"task": "workbench.followup.followup_sweep_task", "schedule": 60.0,
+                             "options": {"expires": 55}},
     # Sends documents and claims that still lack an embedding to the embedding queue.
-    "embed-missing": {"task": "claims.corroboration.tasks.embeddings_sweep", "schedule": 5 * 60.0},
+    "embed-missing": {"task": "claims.corroboration.tasks.embeddings_sweep", "schedule": 5 * 60.0,
+                      "options": {"expires": 5 * 60 - 5}},
 }
+# Follow-up work still pending this long after it was last queued is queued again; it must
+# be longer than any task's hard time limit. After this many attempts that never finished
+# (the worker was killed each time) the work is parked as failed, its reason shown.
+FOLLOWUP_GRACE_SECONDS = env_int("FOLLOWUP_GRACE_SECONDS", 600)
+FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 5)
+# A claim report with more evidence items and activity events than this is rendered to PDF
+# by a worker (and downloaded when ready) instead of in the web request.
+REPORT_PDF_INLINE_ITEMS = env_int("REPORT_PDF_INLINE_ITEMS", 300)
 CELERY_TIMEZONE = "UTC"
 
 # --- Outbound fetching (sources.fetching) ---------------------------------------------

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from claims.reviewing.public_views import ratings_stylesheet
 from workbench.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("ratings.css", ratings_stylesheet, name="ratings_css"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Public, no login: published fact-checks and their ClaimReview markup.

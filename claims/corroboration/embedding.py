@@ -100,7 +100,11 @@ def claims_embed(*, claim_ids: Iterable[int]) -> list[int]:
 def _send(task_name: str, ids: list[int]) -> None:
     from claims.corroboration import tasks
 
-    getattr(tasks, task_name.rsplit(".", 1)[1]).apply_async(args=[ids], queue=embedding_queue())
+    try:
+        getattr(tasks, task_name.rsplit(".", 1)[1]).apply_async(args=[ids], queue=embedding_queue())
+    except Exception as exc:  # noqa: BLE001 - the broker is down: never fail the user's request;
+        # beat's embeddings_sweep sends whatever still lacks a vector once it is back.
+        logger.warning("could not queue %s for %d id(s): %s", task_name, len(ids), exc)
 
 
 def documents_embed_later(*, document_ids: Iterable[int]) -> None:

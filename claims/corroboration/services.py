@@ -171,7 +171,11 @@ def suggestion_restore(*, actor, suggestion_id: int) -> CoverageSuggestion:
 def _enqueue_gather(run_id: int) -> None:
     from claims.corroboration.tasks import coverage_gather
 
-    coverage_gather.delay(run_id)
+    try:
+        coverage_gather.delay(run_id)
+    except Exception as exc:  # noqa: BLE001 - the broker is down: the run shows as queued,
+        # and asking again once it is stale (GATHER_RUN_STALE_AFTER) starts a new one.
+        logger.warning("could not queue gather run %s: %s", run_id, exc)
 
 
 @transaction.atomic

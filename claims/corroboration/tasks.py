@@ -32,15 +32,30 @@ def _split(task, ids: list[int], chunk: int, queue: str | None) -> list[int]:
     soft_time_limit=240,
     time_limit=300,
 )
-def documents_match(self, document_ids: list[int]) -> int:
-    """The lexical pass over newly stored documents, then hand them to the embedding queue."""
+def documents_match(self, document_ids: list[int], ticket: str | None = None) -> int:
+    """The lexical pass over newly stored documents, then hand them to the embedding queue.
+
+    Sent with a ``ticket`` by the documents' follow-up work (``sources.followups``, in
+    batches below the chunk size): only documents still waiting for matching under that
+    ticket are matched, then marked done. Without one (a run by hand) the given documents
+    are matched whatever their state.
+    """
     from claims.corroboration.embedding import documents_embed_later
     from claims.corroboration.matching import documents_match as match
+    from sources.documents import documents_mark_matched
+    from sources.followups import DOCUMENT_MATCH
+    from workbench.followup import followup_begin
 
     ids = sorted({int(i) for i in document_ids or []})
-    queue = (self.request.delivery_info or {}).get("routing_key")
-    ids = _split(self, ids, MATCH_TASK_CHUNK, queue)
+    if ticket is not None:
+        ids = followup_begin(DOCUMENT_MATCH, ids, ticket)
+    else:
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        ids = _split(self, ids, MATCH_TASK_CHUNK, queue)
+    if not ids:
+        return 0
     created = match(document_ids=ids)
+    documents_mark_matched(document_ids=ids)
     documents_embed_later(document_ids=ids)  # outside a transaction: sent at once
     logger.info("documents_match: %s documents, %s new suggestions", len(ids), created)
     return created

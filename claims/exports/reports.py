@@ -173,7 +173,9 @@ def render_report_pdf(context: dict) -> bytes:
         def fetch(self, url, headers=None):
             raise ValueError(f"Report rendering fetches nothing ({url[:80]}).")
 
+    from claims.reviewing.public_views import ratings_css_text
+
     html = render_to_string(
-        "exports/claim_report_pdf.html", {**context, "inline_css": _report_css()}
+        "exports/claim_report_pdf.html", {**context, "inline_css": _report_css() + ratings_css_text()}
     )
     return HTML(string=html, url_fetcher=RefusingFetcher()).write_pdf()

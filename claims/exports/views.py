@@ -1,4 +1,5 @@
-"""Claim reports (HTML, PDF) and list exports (CSV, JSON). Reads only: no services."""
+"""Claim reports (HTML, PDF) and list exports (CSV, JSON). Reads, except that a large PDF
+is requested from a worker (claims.exports.rendering)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from claims.exports.lists import (
     in_chunks_with_details,
     with_export_columns,
 )
+from claims.exports.rendering import report_is_large, report_render_request
 from claims.exports.reports import (
     can_view_reports,
     claim_report,
@@ -39,7 +41,17 @@ def claim_report_page(request, claim_id: int):
 @require_GET
 def claim_report_pdf(request, claim_id: int):
     context = claim_report(claim_id=claim_id, user=request.user)
-    response = HttpResponse(render_report_pdf(context), content_type="application/pdf")
+    if not report_is_large(context):
+        pdf = render_report_pdf(context)
+    else:  # minutes of rendering: a worker does it, and this URL serves it once ready
+        job = report_render_request(claim_id=claim_id, user=request.user)
+        if job.state != job.State.READY:
+            response = render(request, "exports/report_preparing.html",
+                              {**context, "render": job, "nav": "queue"}, status=202)
+            response["Cache-Control"] = "private, no-store"
+            return response
+        pdf = bytes(job.pdf)
+    response = HttpResponse(pdf, content_type="application/pdf")
     return _private_download(response, report_filename(context["claim"], "pdf"))
 
 

@@ -20,6 +20,7 @@ from claims.models.coverage import (  # noqa: F401
     GatherRun,
     SuggestionStatus,
 )
+from claims.models.deliveries import DeliveryState, EmailDelivery, ReportRender  # noqa: F401
 from claims.models.verdicts import (  # noqa: F401
     CorrectionChange,
     Notification,

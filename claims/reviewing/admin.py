@@ -11,7 +11,15 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from claims.models import CorrectionChange, Notification, Rating, Review, VerdictVersion
+from claims.models import (
+    CorrectionChange,
+    EmailDelivery,
+    Notification,
+    Rating,
+    ReportRender,
+    Review,
+    VerdictVersion,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -138,3 +146,25 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["verb"]
     search_fields = ["message", "recipient__username"]
     readonly_fields = ["recipient", "verb", "message", "claim", "version", "created_at", "read_at"]
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every email the desk sends, with its attempts and last error: a record, read-only."""
+
+    list_display = ["notification", "state", "attempts", "sent_at", "created_at"]
+    list_filter = ["state"]
+    search_fields = ["notification__recipient__username", "notification__message", "last_error"]
+    list_select_related = ["notification__recipient"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReportRender)
+class ReportRenderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """PDF reports rendered by a worker: a record of what was prepared and any error."""
+
+    list_display = ["claim", "state", "attempts", "requested_by", "created_at", "finished_at"]
+    list_filter = ["state"]
+    search_fields = ["claim__text", "requested_by__username", "last_error"]
+    list_select_related = ["claim", "requested_by"]
+    exclude = ["pdf"]

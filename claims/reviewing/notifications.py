@@ -1,7 +1,7 @@
 """Who hears about a verdict, in the app (Notification rows) and by email (after commit).
 
-Call these inside the service's transaction: the rows commit with the change, and the
-emails are queued only once it has committed.
+Call these inside the service's transaction: the notifications and their email deliveries
+commit with the change, and the emails are queued only once it has committed.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Notification, VerdictVersion
+from claims.followups import EMAIL_DELIVERY
+from claims.models import EmailDelivery, Notification, VerdictVersion
 from claims.models.verdicts import ReviewDecision
+from workbench.followup import followup_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +44,6 @@ def reviewers():
     )
 
 
-def _enqueue_emails(notification_ids: list[int]) -> None:
-    from claims.reviewing.tasks import notification_send_email
-
-    for notification_id in notification_ids:
-        try:
-            notification_send_email.delay(notification_id)
-        except Exception:  # a broker outage must not turn a committed review into an error
-            logger.exception("Could not queue the email for notification %s", notification_id)
-
-
 def _create(recipients, *, verb: str, message: str, version: VerdictVersion) -> list[Notification]:
     created = Notification.objects.bulk_create(
         [
@@ -62,8 +54,12 @@ def _create(recipients, *, verb: str, message: str, version: VerdictVersion) -> 
             for user in recipients
         ]
     )
-    ids = [n.pk for n in created]
-    transaction.on_commit(lambda: _enqueue_emails(ids))
+    # One delivery row per email, in this transaction; sent after commit, swept if the
+    # broker is down (workbench.followup).
+    deliveries = EmailDelivery.objects.bulk_create(
+        [EmailDelivery(notification=n) for n in created if n.recipient.email]
+    )
+    followup_enqueue(EMAIL_DELIVERY, [d.pk for d in deliveries])
     return created
 
 

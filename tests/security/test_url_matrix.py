@@ -62,6 +62,7 @@ def all_routes() -> list[Route]:
 # How to fill each route's parameters from the world (tests/security/world.py).
 FILL = {
     "healthz": lambda w: {},
+    "ratings_css": lambda w: {},
     "login": lambda w: {},
     "logout": lambda w: {},
     "password_change": lambda w: {},
@@ -124,7 +125,8 @@ FILL = {
 
 # Anyone may see these, logged in or not.
 PUBLIC = {
-    "healthz", "public:list", "public:feed", "public:detail", "public:claimreview", "public:archived_copy",
+    "healthz", "ratings_css", "public:list", "public:feed", "public:detail", "public:claimreview",
+    "public:archived_copy",
     "sources:demo_feed_rss", "sources:demo_article",
     # Django's own account pages: logging in, and the password reset flow (which never says
     # whether an account exists).

@@ -49,11 +49,17 @@ def _playwright_browser():
 
 @pytest.fixture
 def browser_page(_playwright_browser, settings):
+    """A page in a fresh context. Any Content-Security-Policy violation the browser reports
+    while the test runs (an inline script or style, an eval) fails the test."""
     context = _playwright_browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def login(page, live_server, user, password: str = PASSWORD) -> None:

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -88,3 +89,63 @@ def test_compose_variables_are_documented():
     example = (ROOT / ".env.example").read_text()
     for name in set(re.findall(r"\$\{([A-Z_]+)", text)):
         assert f"{name}=" in example, name
+
+
+def _documented_env() -> dict[str, str]:
+    """The production environment as .env.example documents it (uncommented lines)."""
+    env = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = re.match(r"^([A-Z][A-Z0-9_]+)=(.*)$", line)
+        if match:
+            env[match.group(1)] = match.group(2)
+    return env
+
+
+def test_web_is_published_on_loopback_only_and_the_data_services_not_at_all():
+    services = _compose()["services"]
+    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    for name in ("db", "redis", "worker", "beat", "migrate"):
+        assert "ports" not in services[name], name
+
+
+@pytest.mark.django_db
+def test_the_web_healthcheck_passes_with_the_documented_allowed_hosts(client, settings):
+    import subprocess
+
+    command = _compose()["services"]["web"]["healthcheck"]["test"]
+    assert command[0] == "CMD-SHELL"
+    # Compose turns $$ into $; the container's shell then expands the variable.
+    shell = command[1].replace("$$", "$")
+    host_expr = re.search(r'-H "Host: ([^"]+)"', shell).group(1)
+    env = _documented_env()
+    host = subprocess.run(["sh", "-c", f'printf %s "{host_expr}"'], capture_output=True, text=True,
+                          env={"DJANGO_ALLOWED_HOSTS": env["DJANGO_ALLOWED_HOSTS"]}).stdout
+    assert host == env["DJANGO_ALLOWED_HOSTS"].split(",")[0]
+    path = re.search(r"http://127\.0\.0\.1:8000(/\S*)", shell).group(1)
+    settings.ALLOWED_HOSTS = env["DJANGO_ALLOWED_HOSTS"].split(",")
+    settings.SECURE_SSL_REDIRECT = True  # as in production: /healthz must not be redirected
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 200, response.status_code
+    assert client.get(path, HTTP_HOST="127.0.0.1").status_code == 400  # why the header is needed
+
+
+def test_check_deploy_is_clean_with_the_documented_production_environment(tmp_path):
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "FETCH_"))}
+    env.update(_documented_env())
+    env.update({
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # .env.example says: set a real one
+        "DATABASE_URL": "postgres://factdesk:unused@db.invalid:5432/factdesk",  # never connected
+        "CELERY_BROKER_URL": "redis://redis.invalid:6379/0",
+        "WORKBENCH_VAR_DIR": str(tmp_path),
+    })
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

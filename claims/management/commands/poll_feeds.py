@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from sources.documents import documents_mark_matched
 from sources.feeds import feed_poll, feeds_due
 from sources.models import Feed
 
@@ -79,4 +80,5 @@ class Command(BaseCommand):
             ))
             return
         match(new_ids)
+        documents_mark_matched(document_ids=new_ids)
         self.stdout.write(self.style.SUCCESS(f"Matched {len(new_ids)} new document(s) against open claims."))

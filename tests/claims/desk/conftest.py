@@ -3,15 +3,18 @@ import pytest
 
 @pytest.fixture
 def no_archive(monkeypatch):
-    """Record archive tasks instead of sending them to a broker."""
+    """Record the archive tasks sent (by name, with their follow-up ticket) instead of
+    sending them to a broker."""
+    from workbench.celery import app
+
     sent = []
+    real_send_task = app.send_task
 
-    class FakeTask:
-        @staticmethod
-        def delay(source_id):
-            sent.append(source_id)
+    def recording(name, args=None, kwargs=None, **options):
+        if name == "sources.tasks.source_archive":
+            sent.append(args[0])
+            return None
+        return real_send_task(name, args=args, kwargs=kwargs, **options)
 
-    import sources.tasks
-
-    monkeypatch.setattr(sources.tasks, "source_archive", FakeTask, raising=False)
+    monkeypatch.setattr(app, "send_task", recording)
     return sent

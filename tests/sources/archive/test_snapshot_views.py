@@ -105,16 +105,26 @@ def test_it_shows_why_archiving_failed(editor_client, site):
 
 def test_it_queues_a_fresh_archive_on_request(editor_client, site, django_capture_on_commit_callbacks, monkeypatch):
     from sources import tasks
+    from workbench.celery import app
 
     sent = []
-    monkeypatch.setattr(tasks.source_archive, "delay", lambda *a, **k: sent.append((a, k)))
+    monkeypatch.setattr(app, "send_task", lambda name, args, kwargs, **o: sent.append((name, args, kwargs)))
+    monkeypatch.setattr(tasks.source_archive, "apply_async", lambda *a, **k: sent.append(("forced", a, k)))
     source = Source.objects.create(url=site.url("/story"), fetch_status="failed", fetch_error="x")
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(f"/sources/{source.pk}/archive/", follow=True)
-    assert sent == [((source.pk,), {"force": True})]
     source.refresh_from_db()
     assert source.fetch_status == "pending" and source.fetch_error == ""
-    assert "Archiving started" in response.content.decode()
+    # A failed source is archiving work again: durable, sent with its ticket.
+    assert sent == [("sources.tasks.source_archive", [source.pk],
+                     {"ticket": source.archive_queued_at.isoformat()})]
+    assert "Archiving queued" in response.content.decode()
+
+    sent.clear()
+    Source.objects.filter(pk=source.pk).update(fetch_status="fetched")
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(f"/sources/{source.pk}/archive/", follow=True)
+    assert sent == [("forced", (), {"args": (source.pk,), "kwargs": {"force": True}})]
 
 
 def test_it_refuses_a_fresh_archive_to_outsiders(client, outsider, site):

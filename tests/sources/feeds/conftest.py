@@ -17,10 +17,20 @@ def served(settings, web_server):
 
 
 @pytest.fixture
-def matching_sent(monkeypatch):
-    """Every batch of document ids handed to coverage matching."""
+def matching_sent(monkeypatch, settings):
+    """Every batch of document ids handed to coverage matching (the broker is not used)."""
+    from workbench.celery import app
+
     sent: list[list[int]] = []
-    monkeypatch.setattr("sources.feeds._send_to_matching", lambda ids: sent.append(list(ids)))
+    real_send_task = app.send_task
+
+    def recording(name, args=None, kwargs=None, **options):
+        if name == settings.COVERAGE_MATCH_TASK:
+            sent.append(list(args[0]))
+            return None
+        return real_send_task(name, args=args, kwargs=kwargs, **options)
+
+    monkeypatch.setattr(app, "send_task", recording)
     return sent
 
 

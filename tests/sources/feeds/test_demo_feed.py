@@ -12,6 +12,18 @@ from sources.models import Document, Feed
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _debug(settings):
+    """The demo feed is served in debug only (make run); see the test below for production."""
+    settings.DEBUG = True
+
+
+def test_the_demo_feed_does_not_exist_outside_debug(client, settings):
+    settings.DEBUG = False
+    assert client.get("/demo-feed/seed-story.xml").status_code == 404
+    assert client.get(f"/demo-feed/articles/{DEMO_ITEMS[0].slug}/").status_code == 404
+
+
 def as_fetch_result(response, url):
     return FetchResult(requested_url=url, final_url=url, status=200, headers={k.lower(): v for k, v in response.items()},
                        content_type="application/rss+xml", charset="utf-8", body=response.content, redirects=[])
