@@ -951,22 +951,6 @@ def evidence_attach_url(
     return evidence
 
 
-def _outlet_for_name(name: str):
-    """An outlet typed by name on the manual-source form. Outlets are keyed by domain; one known
-    only by name gets a placeholder domain under the reserved ``.invalid`` TLD (RFC 2606), so it
-    can never collide with a real site."""
-    from django.utils.text import slugify
-
-    from sources.models import Outlet
-
-    name = name.strip()[:200]
-    existing = Outlet.objects.filter(name__iexact=name).first()
-    if existing:
-        return existing
-    domain = f"{slugify(name)[:200] or 'outlet'}.invalid"
-    return Outlet.objects.get_or_create(domain=domain, defaults={"name": name})[0]
-
-
 @transaction.atomic
 def evidence_add_manual(
     *,
@@ -987,27 +971,12 @@ def evidence_add_manual(
     stated_where: str = "",
 ):
     """Cite a statement that has no URL (press conference, phone call, document)."""
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    from sources.models import Source
+    from sources.services import source_create_manual
 
     require_editor(actor)
-    if kind not in Source.Kind.values:
-        raise ValidationError(f"Unknown kind of source {kind!r}.")
-    title = (title or "").strip()
-    description = (description or "").strip()
-    if not title and not description:
-        raise ValidationError("Give the source a title or a description.")
-    if outlet is None and outlet_name.strip():
-        outlet = _outlet_for_name(outlet_name)
-    published_at = (
-        timezone.make_aware(datetime.combine(published_on, time(12))) if published_on else None
-    )
-    source = Source.objects.create(
-        kind=kind, title=title[:500], outlet=outlet, description=description,
-        published_at=published_at, fetch_status=Source.FetchStatus.NOT_APPLICABLE,
+    source = source_create_manual(
+        kind=kind, title=title, outlet=outlet, outlet_name=outlet_name, description=description,
+        published_on=published_on,
     )
     return evidence_add(
         actor=actor, claim_id=claim_id, source=source, stance=stance, speaker=speaker,

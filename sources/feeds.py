@@ -28,7 +28,8 @@ from sources.connectors import ConnectorResult, FeedConfig, FeedError, get_conne
 from sources.documents import documents_upsert
 from sources.fetching import normalise_url, registrable_domain
 from sources.followups import DOCUMENT_MATCH
-from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus, Outlet
+from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus
+from sources.outlets import outlet_for_domain
 from workbench.followup import followup_enqueue, max_attempts
 from workbench.followup import grace as followup_grace
 
@@ -124,8 +125,7 @@ def feed_add(*, url: str = "", kind: str = FeedKind.RSS, outlet_name: str | None
         raise FeedAlreadyExists(existing)
     outlet = None
     if outlet_name and outlet_name.strip():
-        domain = registrable_domain(url)
-        outlet, _ = Outlet.objects.get_or_create(domain=domain, defaults={"name": outlet_name.strip()[:200]})
+        outlet = outlet_for_domain(registrable_domain(url), name=outlet_name)
     with transaction.atomic():
         feed, created = Feed.objects.get_or_create(
             url=url, query=query,
