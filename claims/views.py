@@ -7,16 +7,14 @@ a fragment of the same template). Every form works without JavaScript.
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import selectors, services
@@ -40,10 +38,13 @@ from claims.forms import (
 )
 from claims.models import Claim, ClaimStatus, Stance
 from claims.permissions import can_edit_claims
+from claims.selectors import claim_get_for_user
+from workbench.http import highlight_html, is_htmx, safe_next
 
 
 def editor_required(view):
-    """The desk is for editors (and reviewers, who are editors too). Others get 403."""
+    """The desk's pages about no one claim (the queue, intake) are for editors (and reviewers,
+    who are editors too). Others get 403; a claim's own pages use ``claim_get_for_user``."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -54,23 +55,10 @@ def editor_required(view):
     return wrapped
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _error_text(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or "You are not allowed to do that."
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _claim_url(claim_or_id) -> str:
@@ -94,7 +82,7 @@ def claim_list(request):
     for claim in rows:
         claim.last_activity_text = selectors.verb_text(claim.last_activity_verb)
         if getattr(claim, "headline", None) is not None:
-            claim.headline_html = selectors.headline_html(claim.headline)
+            claim.headline_html = highlight_html(claim.headline)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -120,7 +108,7 @@ def claim_list(request):
 def claim_bulk(request):
     """Apply one action to the selected claims, one claim at a time through the same services
     as the single actions, and report what was refused and why."""
-    back = _safe_next(request, reverse("claims:claim_list"))
+    back = safe_next(request, reverse("claims:claim_list"))
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         problems = "; ".join(f"{', '.join(errs)}" for errs in form.errors.values())
@@ -320,19 +308,19 @@ def _open_correction(claim) -> dict:
     return {"open_correction": latest, "open_correction_changes": reviewing_selectors.proposed_changes(latest)}
 
 
-def _get_claim(pk) -> Claim:
-    return get_object_or_404(
-        Claim.objects.select_related("assignee", "created_by", "duplicate_of")
+def _get_claim(request, pk) -> Claim:
+    """The claim with what its page shows (404 for outsiders, as every claim fetch)."""
+    return claim_get_for_user(
+        request.user, pk,
+        queryset=Claim.objects.select_related("assignee", "created_by", "duplicate_of")
         .defer("search_vector", "duplicate_of__search_vector")
         .prefetch_related("tags"),
-        pk=pk,
     )
 
 
 @require_GET
-@editor_required
 def claim_detail(request, pk):
-    claim = _get_claim(pk)
+    claim = _get_claim(request, pk)
     if claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
         messages.info(
             request,
@@ -343,10 +331,9 @@ def claim_detail(request, pk):
 
 
 @require_GET
-@editor_required
 def claim_evidence(request, pk):
     """The evidence list on its own: polled by htmx while sources are still being archived."""
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     return render(request, "claims/claim_detail.html#evidence_list", _evidence_context(claim))
 
 
@@ -355,9 +342,8 @@ def _rerender(request, claim, status=400, **forms):
 
 
 @require_POST
-@editor_required
 def claim_edit(request, pk):
-    claim = _get_claim(pk)
+    claim = _get_claim(request, pk)
     form_class = claim_edit_form_class(
         frozen=bool(services.claim_frozen_reason(claim)), data=request.POST
     )
@@ -369,7 +355,7 @@ def claim_edit(request, pk):
     try:
         services.claim_update(actor=request.user, claim_id=claim.pk, expected_revision=revision, **fields)
     except services.StaleEdit as conflict:
-        current = _get_claim(pk)
+        current = _get_claim(request, pk)
         # Keep what the editor typed, but let the next save go through against the current
         # revision now that they have seen the other change.
         data = request.POST.copy()
@@ -392,9 +378,8 @@ def claim_edit(request, pk):
 
 
 @require_POST
-@editor_required
 def claim_move(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose where to move the claim.")
@@ -408,13 +393,12 @@ def claim_move(request, pk):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, f"Claim is now {moved.get_status_display().lower()}.")
-    return HttpResponseRedirect(_safe_next(request, _claim_url(claim)))
+    return HttpResponseRedirect(safe_next(request, _claim_url(claim)))
 
 
 @require_POST
-@editor_required
 def claim_assign(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = AssignForm(request.POST)
     form.is_valid()
     assignee = _resolve_assignee(request, form.cleaned_data.get("assignee") or "")
@@ -428,29 +412,28 @@ def claim_assign(request, pk):
         else:
             who = assignee.get_username() if assignee else "nobody"
             messages.success(request, f"Assigned to {who}.")
-    return HttpResponseRedirect(_safe_next(request, _claim_url(claim)))
+    return HttpResponseRedirect(safe_next(request, _claim_url(claim)))
 
 
 @require_POST
-@editor_required
 def claim_duplicate(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = DuplicateForm(request.POST)
     if not form.is_valid():
-        return _rerender(request, _get_claim(pk), duplicate_form=form)
+        return _rerender(request, _get_claim(request, pk), duplicate_form=form)
     original_id = form.cleaned_data["original"]
     try:
         services.claim_mark_duplicate(actor=request.user, claim_id=claim.pk, original_id=original_id)
     except (ValidationError, PermissionDenied) as error:
         form.add_error("original", _error_text(error))
-        return _rerender(request, _get_claim(pk), duplicate_form=form)
+        return _rerender(request, _get_claim(request, pk), duplicate_form=form)
     messages.success(request, f"Claim #{claim.pk} marked a duplicate of this claim; its evidence moved here.")
     return redirect(_claim_url(original_id))
 
 
 def _evidence_response(request, claim, form_name, form, *, created_message):
     """After attaching evidence: a fragment for htmx, a redirect otherwise."""
-    if _is_htmx(request):
+    if is_htmx(request):
         context = {**_evidence_context(claim), **_activity_context(claim), form_name: form,
                    "form_message": created_message, "form_name": form_name}
         return render(request, f"claims/claim_detail.html#{form_name}_result", context)
@@ -459,10 +442,10 @@ def _evidence_response(request, claim, form_name, form, *, created_message):
 
 
 def _evidence_error(request, claim, form_name, form):
-    if _is_htmx(request):
+    if is_htmx(request):
         context = {**_evidence_context(claim), form_name: form}
         return render(request, f"claims/claim_detail.html#{form_name}_result", context, status=200)
-    return _rerender(request, _get_claim(claim.pk), **{form_name: form})
+    return _rerender(request, _get_claim(request, claim.pk), **{form_name: form})
 
 
 def _attached_message(source) -> str:
@@ -474,9 +457,8 @@ def _attached_message(source) -> str:
 
 
 @require_POST
-@editor_required
 def evidence_attach(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = AttachUrlForm(request.POST)
     if form.is_valid():
         try:
@@ -494,9 +476,8 @@ def evidence_attach(request, pk):
 
 
 @require_POST
-@editor_required
 def evidence_manual(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = ManualSourceForm(request.POST)
     if form.is_valid():
         try:
@@ -510,9 +491,8 @@ def evidence_manual(request, pk):
 
 
 @require_POST
-@editor_required
 def denial_record(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = DenialForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -538,9 +518,8 @@ def denial_record(request, pk):
 
 
 @require_POST
-@editor_required
 def note_create(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -550,12 +529,7 @@ def note_create(request, pk):
         else:
             messages.success(request, "Note added.")
             return redirect(_claim_url(claim) + "#notes")
-    return _rerender(request, _get_claim(pk), note_form=form)
-
-
-def queue_url(**params) -> str:
-    """A link to the queue with these filters (used by other pages' "see all" links)."""
-    return reverse("claims:claim_list") + ("?" + urlencode(params, doseq=True) if params else "")
+    return _rerender(request, _get_claim(request, pk), note_form=form)
 
 
 # --- Correcting and removing evidence ----------------------------------------------------
@@ -565,7 +539,7 @@ def _evidence_list_response(request, evidence, *, message: str, focus_id: int | 
     """After an evidence edit: the whole list for htmx (the item may change group), announcing
     what happened and moving focus to the item; a redirect to it otherwise."""
     claim = evidence.claim
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _evidence_context(claim, evidence_message=message, focus_evidence_id=focus_id)
         context.update(_activity_context(claim))
         return render(request, "claims/claim_detail.html#evidence_changed", context)
@@ -577,7 +551,7 @@ def _evidence_list_response(request, evidence, *, message: str, focus_id: int | 
 def _evidence_form_response(request, template_partial: str, context: dict, *, status: int = 200):
     """The form on its own page, or as a fragment for htmx. A refused htmx POST puts the form
     back where it was (the form's own target is the whole evidence list)."""
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, f"claims/evidence_edit.html#{template_partial}", context, status=200)
         if request.method == "POST":
             response["HX-Retarget"] = f"#{template_partial.replace('_', '-')}-{context['evidence'].pk}"
