@@ -39,7 +39,7 @@ from claims.forms import (
 from claims.models import Claim, ClaimStatus, Stance
 from claims.permissions import can_edit_claims
 from claims.selectors import claim_get_for_user
-from workbench.http import highlight_html, is_htmx, safe_next
+from workbench.http import highlight_html, is_htmx, row_url, safe_next
 
 
 def editor_required(view):
@@ -79,7 +79,12 @@ def claim_list(request):
         per_page = form.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    # One reverse() per page for each link a row carries: a page has up to 100 rows.
+    detail_url, assign_url = row_url("claims:claim_detail"), row_url("claims:claim_assign")
+    move_url = row_url("claims:claim_move")
     for claim in rows:
+        claim.detail_url = detail_url(claim.pk)
+        claim.assign_url, claim.move_url = assign_url(claim.pk), move_url(claim.pk)
         claim.last_activity_text = selectors.verb_text(claim.last_activity_verb)
         if getattr(claim, "headline", None) is not None:
             claim.headline_html = highlight_html(claim.headline)
@@ -226,12 +231,15 @@ def _allowed_moves(user, claim):
 
 def _evidence_context(claim, **extra):
     evidence = selectors.claim_evidence(claim_id=claim.pk)
-    # One reverse() per page, not four per item: a claim can carry hundreds of items.
-    edit_url = reverse("claims:evidence_edit", args=[claim.pk, 0])
-    remove_url = reverse("claims:evidence_remove", args=[claim.pk, 0])
+    # One reverse() per page, not three per item: a claim can carry hundreds of items.
+    edit_url = row_url("claims:evidence_edit", claim.pk)
+    remove_url = row_url("claims:evidence_remove", claim.pk)
+    snapshot_url = row_url("sources:snapshot_detail", row_args=2)
     for item in evidence:
-        item.edit_url = edit_url.replace("/0/", f"/{item.pk}/")
-        item.remove_url = remove_url.replace("/0/", f"/{item.pk}/")
+        item.edit_url = edit_url(item.pk)
+        item.remove_url = remove_url(item.pk)
+        if item.snapshot_id:
+            item.snapshot_url = snapshot_url(item.source_id, item.snapshot_id)
         item.cited = "published" if item.cited_publicly else "review" if item.cited_in_review else ""
     groups = [
         ("supports", "Supporting", [e for e in evidence if e.stance == Stance.SUPPORTS]),

@@ -32,7 +32,7 @@ from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus
 from sources.outlets import outlet_for_domain
 from workbench.followup import followup_enqueue, max_attempts
 from workbench.followup import grace as followup_grace
-from workbench.task_policy import send_best_effort, send_on_commit
+from workbench.task_policy import send_best_effort
 
 __all__ = [
     "BACKOFF_MAX",
@@ -173,9 +173,13 @@ def feed_request_poll(*, actor, feed_id: int) -> Feed:
 def feed_poll_later(*, feed_id: int) -> None:
     """Poll the feed once the transaction commits. Best effort: if the broker is down the
     feed is due anyway, and beat's ``feeds_poll_due`` queues it once the broker is back."""
+    transaction.on_commit(lambda: _enqueue_poll(feed_id))
+
+
+def _enqueue_poll(feed_id: int) -> None:
     from sources.feed_tasks import feed_poll_task
 
-    send_on_commit(feed_poll_task, args=[feed_id])
+    send_best_effort(feed_poll_task, args=[feed_id])
 
 
 # --------------------------------------------------------------------------- scheduling

@@ -152,5 +152,5 @@ def links_check_due() -> int:
         source_ids = [pk for pk in due if pk in free]  # most overdue first
         Source.objects.filter(pk__in=source_ids).update(link_check_queued_at=timezone.now())
     for source_id in source_ids:
-        source_link_check.apply_async(args=[source_id])
+        source_link_check.delay(source_id)  # a task, outside any transaction
     return len(source_ids)
