@@ -127,28 +127,12 @@ def claim_bulk(request):
         if assignee is False:
             messages.error(request, "Nothing changed: choose someone to assign.")
             return HttpResponseRedirect(back)
-    claims = {c.pk: c for c in Claim.objects.filter(pk__in=data["claims"]).only("pk", "text")}
-    updated, refused = 0, []
-    for claim_id in data["claims"]:
-        claim = claims.get(claim_id)
-        if claim is None:
-            refused.append(f"claim #{claim_id} does not exist")
-            continue
-        try:
-            if action == "assign":
-                services.claim_assign(actor=request.user, claim_id=claim_id, assignee=assignee)
-            elif action == "priority":
-                services.claim_set_priority(
-                    actor=request.user, claim_id=claim_id, priority=data["priority"]
-                )
-            else:
-                services.claim_change_status(
-                    actor=request.user, claim_id=claim_id, to_status=data["status"],
-                    reason=data.get("reason") or "",
-                )
-            updated += 1
-        except (ValidationError, PermissionDenied) as error:
-            refused.append(f"'{claim.text[:60]}' {_bulk_reason(error)}")
+    outcome = services.claims_bulk_apply(
+        actor=request.user, claim_ids=data["claims"], action=action, assignee=assignee,
+        priority=data.get("priority"), to_status=data.get("status") or "",
+        reason=data.get("reason") or "",
+    )
+    updated, refused = outcome.updated, outcome.refused
     summary = f"{updated} updated"
     if refused:
         summary += f"; {len(refused)} refused: " + "; ".join(refused)
@@ -156,13 +140,6 @@ def claim_bulk(request):
     else:
         messages.success(request, summary + ".")
     return HttpResponseRedirect(back)
-
-
-def _bulk_reason(error) -> str:
-    text = _error_text(error)
-    # "A claim that is new cannot move to in review." reads better after the claim's name.
-    prefix = "A claim that is "
-    return text[len(prefix):].replace(" cannot", " — cannot", 1) if text.startswith(prefix) else f"— {text}"
 
 
 def _resolve_assignee(request, value: str):
@@ -504,19 +481,8 @@ def denial_record(request, pk):
     form = DenialForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        common = {
-            "actor": request.user, "claim_id": claim.pk, "stance": Stance.DENIES,
-            "speaker": data["speaker"], "speaker_is_party": True, "quote": data["quote"],
-            "note": data["note"], "stated_on": data["stated_on"], "stated_where": data["stated_where"],
-        }
         try:
-            if data.get("url"):
-                services.evidence_attach_url(url=data["url"], **common)
-            else:
-                services.evidence_add_manual(
-                    kind=data.get("kind") or "official_statement", title=data["title"],
-                    outlet_name=data.get("outlet_name") or "", published_on=data["stated_on"], **common,
-                )
+            services.denial_record(actor=request.user, claim_id=claim.pk, **data)
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
