@@ -1,4 +1,8 @@
-"""Celery tasks for the newsroom. Tasks take ids, reload rows and call a service."""
+"""Celery tasks for the newsroom. Tasks take ids, reload rows and call a service.
+
+Celery's autodiscovery imports each app's ``tasks`` module: this one registers the areas'
+task modules too (coverage, reviews, exports), so no ``CELERY_IMPORTS`` list is needed.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import logging
 from celery import shared_task
 
 from claims import services
+from claims.corroboration import tasks as corroboration_tasks  # noqa: F401 - registers them
+from claims.exports import tasks as exports_tasks  # noqa: F401 - registers them
 from claims.models import Claim
+from claims.reviewing import tasks as reviewing_tasks  # noqa: F401 - registers them
 
 logger = logging.getLogger(__name__)
 

@@ -177,7 +177,7 @@ def feed_poll_later(*, feed_id: int) -> None:
 
 
 def _enqueue_poll(feed_id: int) -> None:
-    from sources.feed_tasks import feed_poll_task
+    from sources.tasks.feeds import feed_poll_task
 
     send_best_effort(feed_poll_task, args=[feed_id])
 
@@ -310,7 +310,7 @@ def _run_connector(feed: Feed) -> ConnectorResult:
 def documents_fetch_text_later(*, document_ids: list[int]) -> None:
     """Fetch these new documents' full text once the transaction commits. Optional
     enrichment, best effort: a document whose fetch cannot be queued keeps its summary."""
-    from sources.feed_tasks import document_fetch_text_task
+    from sources.tasks.feeds import document_fetch_text_task
 
     ids = list(document_ids)
 

@@ -265,11 +265,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Task modules beyond each app's tasks.py.
-CELERY_IMPORTS = [
-    "sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks",
-    "claims.exports.tasks", "workbench.followup",
-]
 # Each beat message expires before the next one is due, so while the workers are down the
 # queue holds at most one of each instead of one a minute.
 CELERY_BEAT_SCHEDULE = {

@@ -14,9 +14,9 @@ import redis
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from sources.feed_tasks import feeds_poll_due
 from sources.models import Feed, Source
 from sources.tasks import links_check_due
+from sources.tasks.feeds import feeds_poll_due
 from tests.factories import SourceFactory, make_claim
 from tests.support.outages import SpareRedis, point_celery_at
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import ast
 import logging
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -39,6 +42,29 @@ def test_every_task_follows_the_one_policy():
     for name, task in tasks.items():
         assert isinstance(task, task_policy.WorkbenchTask), name
         assert task.acks_late and task.reject_on_worker_lost, name
+
+
+def test_autodiscovery_finds_every_task_beat_and_follow_up_work_send():
+    """No CELERY_IMPORTS list: each app's ``tasks`` module registers its areas' tasks."""
+    from django.conf import settings
+
+    from workbench.followup import _kinds
+
+    assert not getattr(settings, "CELERY_IMPORTS", None)
+    # A fresh interpreter, as a worker starts: what this test process imported does not count.
+    script = (
+        "import django; django.setup()\n"
+        "from workbench.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "print('\\n'.join(sorted(app.tasks)))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "workbench.settings"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    registered = set(out.split())
+    wanted = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    wanted |= {kind.task for kind in _kinds.values()}
+    assert wanted and wanted <= registered, sorted(wanted - registered)
 
 
 def test_no_task_restates_a_default_of_the_policy():

@@ -81,7 +81,7 @@ def test_an_archive_that_kills_its_worker_is_parked_on_the_source(crashing_worke
 
 def test_a_feed_whose_polls_kill_the_worker_is_parked_with_its_reason(crashing_worker, web_server,
                                                                        admin_user, client):
-    from sources.feed_tasks import feed_poll_task
+    from sources.tasks.feeds import feed_poll_task
 
     url = web_server.add_route(
         "/poison.xml", "<?xml version='1.0'?><rss version='2.0'><channel><title>Poison</title>"

@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not options["sync"]:
-            from sources.feed_tasks import feeds_poll_due
+            from sources.tasks.feeds import feeds_poll_due
 
             feeds_poll_due.apply_async()
             self.stdout.write(self.style.SUCCESS(

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sources import services, tasks
+from sources import services
 from sources.models import LinkCheck, Snapshot, Source
+from sources.tasks import archive as tasks
 from tests.factories import SourceFactory, make_claim
 from tests.sources.archive.conftest import ARTICLE_V1, ARTICLE_V2
 

@@ -57,5 +57,5 @@ def test_poll_feeds_sync_says_when_matching_is_not_available(served, monkeypatch
 
 def test_poll_feeds_without_sync_enqueues_the_scheduled_task(monkeypatch):
     sent = []
-    monkeypatch.setattr("sources.feed_tasks.feeds_poll_due.apply_async", lambda *a, **k: sent.append(k))
+    monkeypatch.setattr("sources.tasks.feeds.feeds_poll_due.apply_async", lambda *a, **k: sent.append(k))
     assert "Queued" in run("poll_feeds") and len(sent) == 1

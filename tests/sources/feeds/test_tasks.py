@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sources import feed_tasks
 from sources.models import Feed, FeedPoll
+from sources.tasks import feeds as feed_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def test_a_worker_killed_mid_poll_loses_and_duplicates_nothing(settings, tmp_pat
         pytest.skip("redelivery after a worker dies needs the Redis broker (see module docstring)")
     import redis
 
-    from sources.feed_tasks import feed_poll_task
+    from sources.tasks.feeds import feed_poll_task
 
     port = slow_feed_server.server_address[1]
     queue = f"test-kill-{uuid.uuid4().hex[:8]}"
