@@ -25,13 +25,13 @@ def served(settings, web_server, monkeypatch):
     settings.FETCH_READ_TIMEOUT = 2
     settings.GDELT_API_URL = web_server.url("/gdelt/api")
     settings.FACTCHECK_API_URL = web_server.url("/factcheck/claims:search")
-    real_connect = fetching._connect
+    real_connect = fetching.connection._connect
 
     def guarded(ip, port, timeout):
         assert ip == "127.0.0.1"
         return real_connect(ip, port, timeout)
 
-    monkeypatch.setattr(fetching, "_connect", guarded)
+    monkeypatch.setattr(fetching.connection, "_connect", guarded)
     return web_server
 
 

@@ -14,13 +14,13 @@ from sources.fetching import FetchResult, fetch
 @pytest.fixture
 def served(settings, web_server, monkeypatch):
     settings.FETCH_ALLOW_LOOPBACK = str(web_server.port)
-    real_connect = fetching._connect
+    real_connect = fetching.connection._connect
 
     def guarded(ip, port, timeout):
         assert ip == "127.0.0.1"
         return real_connect(ip, port, timeout)
 
-    monkeypatch.setattr(fetching, "_connect", guarded)
+    monkeypatch.setattr(fetching.connection, "_connect", guarded)
     return web_server
 
 

@@ -60,16 +60,16 @@ def test_the_deadline_spans_every_resolved_address(settings, monkeypatch):
         settings.FETCH_TOTAL_TIMEOUT = DEADLINE
         # Four addresses that never answer: 4 x 1 s of connect timeouts, unless the deadline
         # stops the attempts. (All of them are 127.0.0.1: nothing else is ever dialled here.)
-        monkeypatch.setattr(fetching, "resolve_host", lambda host, port: ["127.0.0.1"] * 4)
+        monkeypatch.setattr(fetching.addresses, "resolve_host", lambda host, port: ["127.0.0.1"] * 4)
         attempts = []
-        real_connect = fetching._connect
+        real_connect = fetching.connection._connect
 
         def counting(ip, port, timeout):
             assert ip == "127.0.0.1"
             attempts.append(timeout)
             return real_connect(ip, port, timeout)
 
-        monkeypatch.setattr(fetching, "_connect", counting)
+        monkeypatch.setattr(fetching.connection, "_connect", counting)
         error, elapsed = _timed(f"http://slow.example:{listener.port}/", FetchTimeout)
     finally:
         listener.close()
@@ -84,7 +84,7 @@ def test_dns_resolution_has_a_timeout(settings, monkeypatch):
     settings.FETCH_CONNECT_TIMEOUT = 1.0
     settings.FETCH_TOTAL_TIMEOUT = DEADLINE
     connects = []
-    monkeypatch.setattr(fetching, "_connect", lambda *args: connects.append(args))
+    monkeypatch.setattr(fetching.connection, "_connect", lambda *args: connects.append(args))
 
     def hanging_resolver(host, port, *args, **kwargs):
         time.sleep(6)  # a resolver that does not answer (left running in its own thread)

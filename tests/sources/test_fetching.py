@@ -24,7 +24,7 @@ from sources.fetching import (
 @pytest.fixture
 def loopback_only(monkeypatch):
     """Belt and braces: even a fetcher bug can only ever connect to 127.0.0.1 here."""
-    real_connect = fetching._connect
+    real_connect = fetching.connection._connect
     connects: list[tuple[str, int]] = []
 
     def guarded(ip, port, timeout):
@@ -32,7 +32,7 @@ def loopback_only(monkeypatch):
         connects.append((ip, port))
         return real_connect(ip, port, timeout)
 
-    monkeypatch.setattr(fetching, "_connect", guarded)
+    monkeypatch.setattr(fetching.connection, "_connect", guarded)
     return connects
 
 
@@ -56,7 +56,7 @@ def no_connections(monkeypatch):
         attempts.append((ip, port))
         raise AssertionError(f"connection attempted to {ip}:{port}")
 
-    monkeypatch.setattr(fetching, "_connect", spy)
+    monkeypatch.setattr(fetching.connection, "_connect", spy)
     return attempts
 
 
@@ -169,7 +169,7 @@ def test_refuses_host_resolving_to_private_address(monkeypatch, no_connections):
         calls.append((host, port))
         return ["10.1.2.3"]
 
-    monkeypatch.setattr(fetching, "resolve_host", fake_resolve)
+    monkeypatch.setattr(fetching.addresses, "resolve_host", fake_resolve)
     with pytest.raises(FetchRefused) as info:
         fetch("https://news.example.internal/story")
     assert calls == [("news.example.internal", 443)]
@@ -179,7 +179,7 @@ def test_refuses_host_resolving_to_private_address(monkeypatch, no_connections):
 
 
 def test_refuses_if_any_resolved_address_is_private(monkeypatch, no_connections):
-    monkeypatch.setattr(fetching, "resolve_host", lambda host, port: ["93.184.216.34", "192.168.0.7"])
+    monkeypatch.setattr(fetching.addresses, "resolve_host", lambda host, port: ["93.184.216.34", "192.168.0.7"])
     with pytest.raises(FetchRefused, match="192.168.0.7"):
         fetch("http://mixed.example/")
     assert no_connections == []
@@ -202,7 +202,7 @@ def test_refuses_localhost_name_when_not_allowed(settings, web_server, no_connec
 
 def test_pins_connection_to_checked_ip_and_sends_host_header(allow_server, monkeypatch):
     """Resolution is done once; the connection goes to that IP, Host keeps the name."""
-    monkeypatch.setattr(fetching, "resolve_host", lambda host, port: ["127.0.0.1"])
+    monkeypatch.setattr(fetching.addresses, "resolve_host", lambda host, port: ["127.0.0.1"])
     result = fetch(f"http://news.example.test:{allow_server.port}/article.html")
     assert result.status == 200
     assert result.ip == "127.0.0.1"
@@ -454,7 +454,7 @@ def test_registrable_domain(value, expected):
 
 
 def test_registrable_domain_uses_no_network(monkeypatch):
-    fetching._tld_extractor.cache_clear()
+    fetching.urls._tld_extractor.cache_clear()
 
     def no_network(*args, **kwargs):
         raise AssertionError("tldextract tried to reach the network")
@@ -522,7 +522,7 @@ def tls_server(tmp_path):
 def test_https_untrusted_certificate_is_refused(tls_server, settings, monkeypatch, loopback_only):
     port, _cert, seen = tls_server
     settings.FETCH_ALLOW_LOOPBACK = str(port)
-    monkeypatch.setattr(fetching, "resolve_host", lambda host, p: ["127.0.0.1"])
+    monkeypatch.setattr(fetching.addresses, "resolve_host", lambda host, p: ["127.0.0.1"])
     with pytest.raises(fetching.FetchTLSError) as info:
         fetch(f"https://news.example.test:{port}/")
     assert info.value.transient is False
@@ -534,8 +534,8 @@ def test_https_pinned_ip_with_sni_and_host(tls_server, settings, monkeypatch, lo
 
     port, cert, seen = tls_server
     settings.FETCH_ALLOW_LOOPBACK = str(port)
-    monkeypatch.setattr(fetching, "resolve_host", lambda host, p: ["127.0.0.1"])
-    monkeypatch.setattr(fetching, "_ssl_context", lambda: ssl.create_default_context(cafile=str(cert)))
+    monkeypatch.setattr(fetching.addresses, "resolve_host", lambda host, p: ["127.0.0.1"])
+    monkeypatch.setattr(fetching.connection, "_ssl_context", lambda: ssl.create_default_context(cafile=str(cert)))
     result = fetch(f"https://news.example.test:{port}/page")
     assert result.status == 200 and b"secure" in result.body
     assert seen["sni"] == "news.example.test"  # certificate checked against the name...

@@ -10,7 +10,7 @@ from sources import fetching
 @pytest.fixture
 def connects(monkeypatch):
     """Every connection the fetcher opens; any address but 127.0.0.1 fails the test."""
-    real_connect = fetching._connect
+    real_connect = fetching.connection._connect
     seen: list[tuple[str, int]] = []
 
     def guarded(ip, port, timeout):
@@ -18,7 +18,7 @@ def connects(monkeypatch):
         assert ip == "127.0.0.1", f"connection attempted to {ip}:{port}"
         return real_connect(ip, port, timeout)
 
-    monkeypatch.setattr(fetching, "_connect", guarded)
+    monkeypatch.setattr(fetching.connection, "_connect", guarded)
     return seen
 
 
@@ -40,7 +40,7 @@ def resolve_to(monkeypatch):
                 return [answers[host]]
             return real_resolve(host, port)
 
-        monkeypatch.setattr(fetching, "resolve_host", fake)
+        monkeypatch.setattr(fetching.addresses, "resolve_host", fake)
 
     return install
 
