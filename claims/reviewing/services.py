@@ -8,6 +8,7 @@ check constraint. Claim status moves only through claims.services.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -171,6 +172,33 @@ def verdict_save_draft(
         proposed_changes=len(proposed),
     )
     return version
+
+
+@dataclass
+class VerdictSaved:
+    """What ``verdict_save`` did: the draft it saved, and whether it was submitted (when
+    asked to) or why not."""
+
+    version: VerdictVersion
+    submit_requested: bool
+    submitted: bool = False
+    submit_problems: list[str] = field(default_factory=list)
+
+
+def verdict_save(*, actor, claim_id: int, submit: bool = False, **draft) -> VerdictSaved:
+    """The Verdict tab's one action: save the draft (``verdict_save_draft``), then, when
+    ``submit``, send it for review. The draft is saved in its own transaction, so a
+    submission that is refused (its problems are returned) keeps the draft."""
+    version = verdict_save_draft(actor=actor, claim_id=claim_id, **draft)
+    saved = VerdictSaved(version=version, submit_requested=submit)
+    if submit:
+        try:
+            saved.version = verdict_submit(actor=actor, version_id=version.pk)
+        except ValidationError as error:
+            saved.submit_problems = list(error.messages)
+        else:
+            saved.submitted = True
+    return saved
 
 
 def verdict_problems(version: VerdictVersion, *, claim: Claim | None = None) -> list[str]:

@@ -95,9 +95,10 @@ def verdict_page(request, claim_id: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                version = services.verdict_save_draft(
+                saved = services.verdict_save(
                     actor=request.user,
                     claim_id=claim.pk,
+                    submit=request.POST.get("action") == "submit",
                     rating=data["rating"],
                     headline=data["headline"],
                     summary_md=data["summary_md"],
@@ -113,20 +114,15 @@ def verdict_page(request, claim_id: int):
                 for message in _error_messages(error):
                     form.add_error(None, message)
             else:
-                if request.POST.get("action") != "submit":
-                    messages.success(request, f"Draft v{version.number} saved.")
-                    return redirect(_verdict_url(claim.pk))
-                try:
-                    services.verdict_submit(actor=request.user, version_id=version.pk)
-                except ValidationError as error:
+                number = saved.version.number
+                if not saved.submit_requested:
+                    messages.success(request, f"Draft v{number} saved.")
+                elif saved.submitted:
+                    messages.success(request, f"v{number} submitted. Reviewers have been notified.")
+                else:
                     messages.error(
                         request,
-                        f"Draft v{version.number} saved, but not submitted: "
-                        + " ".join(_error_messages(error)),
-                    )
-                else:
-                    messages.success(
-                        request, f"v{version.number} submitted. Reviewers have been notified."
+                        f"Draft v{number} saved, but not submitted: " + " ".join(saved.submit_problems),
                     )
                 return redirect(_verdict_url(claim.pk))
     else:
