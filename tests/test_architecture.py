@@ -143,3 +143,112 @@ def test_the_checks_catch_what_they_are_for():
         "line 1: _validate_url from sources.services", "line 2: from sources._private",
     ]
     assert ALLOWED_WRITERS <= {_relative(p) for p in _modules("claims")}, "stale allow-list entry"
+
+
+# --------------------------------------------------------------------------- shape
+
+MAX_MODULE_LINES = 600
+# Modules allowed past the limit, and why. Keep this list short.
+LONG_MODULES = {
+    # The stance model: the corroboration rewrite (stance model and embedding path) owns it.
+    "claims/corroboration/core/stance.py",
+}
+PROJECT_PACKAGES = ("claims", "sources", "workbench", "tests")
+
+
+def _project_files() -> list[Path]:
+    return [p for package in PROJECT_PACKAGES for p in _modules(package)]
+
+
+def test_no_module_passes_about_600_lines():
+    """A module that grows past this holds several things: make it a package with named
+    parts (house style)."""
+    long = {
+        _relative(path): n for path in _project_files()
+        if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert set(long) <= LONG_MODULES, {k: v for k, v in long.items() if k not in LONG_MODULES}
+    assert LONG_MODULES <= {_relative(p) for p in _project_files()}, "stale allow-list entry"
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _top_level_imports(tree: ast.Module, known: set[str]) -> set[str]:
+    """Project modules imported when this module is imported (not those imported inside a
+    function, nor under ``if TYPE_CHECKING``)."""
+    found: set[str] = set()
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                continue
+            if isinstance(node, ast.If | ast.Try):
+                visit(node.body)
+                visit(getattr(node, "orelse", []))
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name in known)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    name = f"{node.module}.{alias.name}"
+                    if name in known:
+                        found.add(name)
+                    elif node.module in known:
+                        found.add(node.module)
+
+    visit(tree.body)
+    return found
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def connect(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for succ in graph.get(node, ()):
+            if succ not in index:
+                connect(succ)
+                low[node] = min(low[node], low[succ])
+            elif succ in on_stack:
+                low[node] = min(low[node], index[succ])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            connect(node)
+    return cycles
+
+
+def test_no_import_cycle_between_modules():
+    files = [p for package in ("claims", "sources", "workbench") for p in _modules(package)]
+    known = {_module_name(p) for p in files}
+    graph = {_module_name(p): _top_level_imports(ast.parse(p.read_text()), known) for p in files}
+    # A package's __init__ re-exporting its parts is not a cycle with them.
+    for name, imports in graph.items():
+        graph[name] = {m for m in imports if not name.startswith(m + ".")}
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
