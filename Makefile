@@ -24,11 +24,14 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
-## make test: ruff, then the whole pytest suite (embedded PostgreSQL unless DATABASE_URL is set).
+## make test: ruff, mypy (the packages listed in pyproject.toml), then the whole pytest suite
+## (embedded PostgreSQL unless DATABASE_URL is set).
 test: $(STAMP)
 	mkdir -p var
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean-var:

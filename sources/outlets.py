@@ -22,7 +22,7 @@ from sources.validators import is_domain
 NAME_CHARS = 200
 
 
-def outlet_for_domain(domain: str, *, name: str = "", **defaults) -> Outlet:
+def outlet_for_domain(domain: str, *, name: str = "", **defaults: str) -> Outlet:
     """The outlet of ``domain``, created with ``name`` (and ``defaults``) if new. Race-safe:
     two callers with the same domain get the same row. An existing outlet is never renamed."""
     outlet = Outlet.objects.filter(domain=domain).first()

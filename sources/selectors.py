@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet
@@ -22,6 +23,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from sources.models import Feed, LinkCheck, Snapshot, Source
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    AnyUser = User | AnonymousUser  # request.user
 
 VIEW_SNAPSHOT = "sources.view_snapshot"
 CHANGE_SOURCE = "sources.change_source"
@@ -38,7 +44,7 @@ LATEST_FIRST = ("-fetched_at", "-pk")
 # --------------------------------------------------------------------------- fetchers
 
 
-def source_get_for_user(user, *, source_id: int, write: bool = False) -> Source:
+def source_get_for_user(user: AnyUser, *, source_id: int, write: bool = False) -> Source:
     """A source for someone who may read the archive: 404 for everyone else (an outsider
     cannot tell whether it exists); 403 for a reader asking to change it."""
     if not user.has_perm(VIEW_SNAPSHOT):
@@ -48,7 +54,7 @@ def source_get_for_user(user, *, source_id: int, write: bool = False) -> Source:
     return get_object_or_404(Source.objects.select_related("outlet"), pk=source_id)
 
 
-def snapshot_get_for_user(user, *, source_id: int, snapshot_id: int) -> Snapshot:
+def snapshot_get_for_user(user: AnyUser, *, source_id: int, snapshot_id: int) -> Snapshot:
     """A snapshot of that source (404 if the pair does not match, and for outsiders)."""
     if not user.has_perm(VIEW_SNAPSHOT):
         raise Http404("No such snapshot.")
@@ -57,14 +63,14 @@ def snapshot_get_for_user(user, *, source_id: int, snapshot_id: int) -> Snapshot
     )
 
 
-def feed_get_for_user(user, *, feed_id: int, queryset: QuerySet[Feed] | None = None) -> Feed:
+def feed_get_for_user(user: AnyUser, *, feed_id: int, queryset: QuerySet[Feed] | None = None) -> Feed:
     """A feed for newsroom staff. Outsiders get 403 before any lookup (an exception to the
     404 rule that ``tests/sources/feeds/test_views.py`` pins), a missing feed 404."""
     require_feed_viewer(user)
     return get_object_or_404(Feed.objects.all() if queryset is None else queryset, pk=feed_id)
 
 
-def require_feed_viewer(user) -> None:
+def require_feed_viewer(user: AnyUser) -> None:
     if not user.has_perm(VIEW_FEED):
         raise PermissionDenied("Only newsroom staff can see feeds.")
 

@@ -3,6 +3,8 @@ verdict cites, change (applied when a second person approves the correction)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -82,7 +84,7 @@ def correction_problems(*, claim: Claim, changes) -> list[str]:
         for e in Evidence.objects.filter(pk__in={c.evidence_id for c in changes if c.evidence_id})
     }
     for change in changes:
-        target = claim if change.evidence_id is None else evidence.get(change.evidence_id)
+        target: Any = claim if change.evidence_id is None else evidence.get(change.evidence_id)
         label = change.field.replace("_", " ")
         if target is None or getattr(target, "is_removed", False) or (
             change.evidence_id and target.claim_id != claim.pk
@@ -137,10 +139,10 @@ def claim_apply_correction(*, actor, claim_id: int, version_id: int) -> Claim:
                         fields=list(claim_changes), changes=claim_changes, **common)
 
     by_evidence: dict[int, dict] = {}
-    for change in changes:
-        if change.evidence_id is not None:
-            by_evidence.setdefault(change.evidence_id, {})[change.field] = {
-                "old": change.old_value, "new": change.new_value,
+    for row in changes:
+        if row.evidence_id is not None:
+            by_evidence.setdefault(row.evidence_id, {})[row.field] = {
+                "old": row.old_value, "new": row.new_value,
             }
     locked = Evidence.objects.select_for_update().select_related("source").in_bulk(list(by_evidence))
     for evidence_id, evidence_changes in sorted(by_evidence.items()):

@@ -29,6 +29,8 @@ def claim_mark_duplicate(*, actor, claim_id: int, original_id: int) -> Claim:
         for c in Claim.objects.select_for_update().filter(pk__in=[claim_id, original_id]).order_by("pk")
     }
     claim, original = locked.get(int(claim_id)), locked.get(int(original_id))
+    if claim is None:
+        raise ValidationError(f"There is no claim #{claim_id}.")
     if original is None:
         raise ValidationError(f"There is no claim #{original_id}.")
     if original.status == ClaimStatus.DUPLICATE:

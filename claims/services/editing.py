@@ -151,7 +151,7 @@ def claim_update(*, actor, claim_id: int, expected_revision: int, **fields) -> C
         if name != "tags":
             setattr(claim, name, wanted[name])
     if "tags" in changes:
-        claim.tags.set(new_tags)
+        claim.tags.set(new_tags or [])
     claim.revision = F("revision") + 1
     claim.save(update_fields=[*[c for c in changes if c != "tags"], "revision", "updated_at"])
     claim.refresh_from_db()
@@ -166,7 +166,7 @@ def claim_update(*, actor, claim_id: int, expected_revision: int, **fields) -> C
 
 
 @transaction.atomic
-def claim_set_priority(*, actor, claim_id: int, priority: int) -> Claim:
+def claim_set_priority(*, actor, claim_id: int, priority: int | None) -> Claim:
     require_editor(actor)
     if priority not in Priority.values:
         raise ValidationError(f"Unknown priority {priority!r}.")

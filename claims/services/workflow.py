@@ -7,6 +7,7 @@ Each transition locks the row, checks the move and the actor's role, saves with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -65,7 +66,9 @@ def lock_claim(claim_id: int) -> Claim:
     return Claim.objects.select_for_update().get(pk=claim_id)
 
 
-def _move(*, actor, claim_id: int, to_status: str, verb: str, extra_fields=(), **details) -> Claim:
+def _move(
+    *, actor, claim_id: int, to_status: str, verb: ActivityVerb, extra_fields=(), **details
+) -> Claim:
     """Shared body of the named transitions below. Call inside transaction.atomic."""
     claim = lock_claim(claim_id)
     check_transition(actor=actor, claim=claim, to_status=to_status)
@@ -183,7 +186,7 @@ def claim_change_status(*, actor, claim_id: int, to_status: str, reason: str = "
     claim_mark_duplicate).
     """
     current = lock_claim(claim_id).status
-    forward = {
+    forward: dict[tuple[str, str], Callable[..., Claim]] = {
         (ClaimStatus.NEW, ClaimStatus.TRIAGED): claim_triage,
         (ClaimStatus.TRIAGED, ClaimStatus.RESEARCHING): claim_start_research,
         (ClaimStatus.RESEARCHING, ClaimStatus.IN_REVIEW): claim_submit_for_review,

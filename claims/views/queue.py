@@ -72,7 +72,7 @@ def claim_bulk(request):
     back = safe_next(request, reverse("claims:claim_list"))
     form = BulkActionForm(request.POST)
     if not form.is_valid():
-        problems = "; ".join(f"{', '.join(errs)}" for errs in form.errors.values())
+        problems = "; ".join(", ".join(str(e) for e in errs) for errs in form.errors.values())
         messages.error(request, f"Nothing changed: {problems or 'select at least one claim.'}")
         return HttpResponseRedirect(back)
     data = form.cleaned_data

@@ -38,6 +38,7 @@ from __future__ import annotations
 import http.client
 import time
 import zlib
+from typing import Any
 from urllib.parse import urljoin
 
 from sources.fetching.addresses import _checked_addresses, check_address, resolve_host
@@ -180,7 +181,7 @@ def fetch(
                 continue
 
             content_type, charset = _parse_content_type(resp_headers.get("content-type"))
-            common = dict(
+            common: dict[str, Any] = dict(
                 requested_url=url, final_url=current, status=status, headers=resp_headers,
                 content_type=content_type, charset=charset, redirects=redirects, ip=ip,
             )

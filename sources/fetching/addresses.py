@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sources.fetching.config import _setting
 from sources.fetching.results import FetchConnectionError, FetchRefused, FetchTimeout
@@ -165,7 +165,7 @@ def resolve_host(host: str, port: int) -> list[str]:
 def _resolve_within(target: _Target, timeout: float) -> list[str]:
     """``resolve_host`` bounded by ``timeout``: the system resolver has no timeout of its
     own, so it runs in a daemon thread that is left behind if it does not answer in time."""
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
 
     def lookup() -> None:
         try:
@@ -180,7 +180,8 @@ def _resolve_within(target: _Target, timeout: float) -> list[str]:
         raise FetchTimeout(f"Timed out resolving {target.host} after {timeout:.3g} s", url=target.url)
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["addresses"]
+    addresses: list[str] = outcome["addresses"]
+    return addresses
 
 
 def _checked_addresses(target: _Target, deadline: _Deadline, connect_timeout: float) -> list[str]:

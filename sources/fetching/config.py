@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 DEFAULT_USER_AGENT = "FactDeskBot/0.1 (newsroom fact-checking workbench)"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -28,7 +30,7 @@ ERROR_BODY_BYTES = 4096
 ERROR_BODY_SECONDS = 2.0  # at most this long (within the deadline) for an error page's excerpt
 
 
-def _setting(name: str, default):
+def _setting(name: str, default: Any) -> Any:
     try:
         from django.conf import settings
 

@@ -10,7 +10,7 @@ import ssl
 import time
 import zlib
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sources.fetching.config import _CHUNK, _setting
 from sources.fetching.decoding import _human_bytes
@@ -79,7 +79,7 @@ class _DeadlineReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         return self._owner.recv_into(buffer)
 
     def close(self) -> None:
@@ -104,15 +104,15 @@ class _DeadlineSocket:
     def _arm(self) -> None:
         self._sock.settimeout(min(self._read_timeout, self.deadline.remaining()))
 
-    def recv_into(self, buffer) -> int:
+    def recv_into(self, buffer: Any) -> int:
         self._arm()
         return self._sock.recv_into(buffer)
 
-    def makefile(self, mode: str = "rb", *args, **kwargs):
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
         self._users += 1
         return io.BufferedReader(_DeadlineReader(self))
 
-    def sendall(self, data) -> None:
+    def sendall(self, data: bytes) -> None:
         self._arm()
         self._sock.sendall(data)
 
@@ -134,7 +134,7 @@ class _DeadlineSocket:
 class _PinnedConnection(http.client.HTTPConnection):
     """HTTPConnection whose socket is supplied already connected (and maybe TLS-wrapped)."""
 
-    def __init__(self, host: str, port: int, sock: socket.socket, default_port: int, timeout: float):
+    def __init__(self, host: str, port: int, sock: _DeadlineSocket, default_port: int, timeout: float):
         super().__init__(host, port, timeout=timeout)
         self.default_port = default_port  # so the Host header omits :443 / :80
         self.sock = sock

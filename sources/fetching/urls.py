@@ -7,6 +7,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 from sources.fetching.results import FetchRefused
@@ -122,7 +123,7 @@ def normalise_url(url: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _tld_extractor():
+def _tld_extractor() -> Any:
     import tldextract
 
     # suffix_list_urls=() + cache_dir=None: only the snapshot bundled with the package, no network
