@@ -56,14 +56,16 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"run {number}: English path {result.documents_per_second:7.1f} docs/s · "
                     f"p50 {result.p50 * 1000:6.0f} ms · p95 {result.p95 * 1000:6.0f} ms per "
-                    f"{result.batch_size}-document batch · {result.suggestions} suggestions"
+                    f"{result.batch_size}-document batch · {result.suggestions} suggestions · "
+                    f"{result.english_share:.0%} detected as English"
                 )
                 if embed_n:
                     result = bench.run_embedding(embed_n)
                     embedded.append(result)
                     self.stdout.write(
                         f"run {number}: embedding path {result.documents_per_second:7.1f} docs/s "
-                        f"per worker core · {result.documents} documents · "
+                        f"per worker core · {result.documents} documents · embedding "
+                        f"{result.documents / max(result.embed_seconds, 1e-9):.1f} docs/s alone · "
                         f"{result.suggestions} suggestions after both passes"
                     )
                 if not opts["keep"]:
