@@ -24,7 +24,8 @@ Settings (read at call time from ``django.conf.settings`` with defaults):
 ``FETCH_ALLOW_LOOPBACK`` ("" off, "1" 127.0.0.1 on any port, "8001,8002" only those ports;
 never any other loopback address or spelling),
 ``FETCH_MAX_BYTES`` (5 MiB), ``FETCH_CONNECT_TIMEOUT`` (5 s), ``FETCH_READ_TIMEOUT`` (10 s),
-``FETCH_TOTAL_TIMEOUT`` (30 s), ``FETCH_MAX_REDIRECTS`` (5), ``FETCH_USER_AGENT``.
+``FETCH_TOTAL_TIMEOUT`` (30 s), ``FETCH_MAX_REDIRECTS`` (5), ``FETCH_USER_AGENT``,
+``FETCH_CA_FILE`` (extra certificate authorities to trust, beside certifi's).
 """
 
 from __future__ import annotations
@@ -456,14 +457,21 @@ def _connect(ip: str, port: int, timeout: float) -> socket.socket:
     return socket.create_connection((ip, port), timeout=timeout)
 
 
-@lru_cache(maxsize=1)
 def _ssl_context() -> ssl.SSLContext:
+    return _ssl_context_trusting(str(_setting("FETCH_CA_FILE", "") or ""))
+
+
+@lru_cache(maxsize=4)
+def _ssl_context_trusting(extra_ca_file: str) -> ssl.SSLContext:
+    """certifi's authorities, plus those in ``FETCH_CA_FILE`` (a newsroom's own proxy CA)."""
     try:
         import certifi
 
         ctx = ssl.create_default_context(cafile=certifi.where())
     except ImportError:  # pragma: no cover
         ctx = ssl.create_default_context()
+    if extra_ca_file:
+        ctx.load_verify_locations(cafile=extra_ca_file)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     return ctx
 
@@ -559,6 +567,8 @@ def _open_pinned(target: _Target, addresses: list[str], connect_timeout: float,
             continue
         try:
             if target.scheme == "https":
+                # The socket timeout bounds the whole handshake, not each byte of it (ssl
+                # since 3.5), so a handshake dripped byte by byte stops at the deadline too.
                 sock.settimeout(min(connect_timeout, deadline.remaining()))
                 sni = None if target.is_ip else target.host
                 sock = _ssl_context().wrap_socket(sock, server_hostname=sni or target.host)

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sources import fetching
@@ -88,32 +89,23 @@ def source_for_url(*, url: str) -> tuple[Source, bool]:
         return Source.objects.get(url=normalised), False
 
 
+@transaction.atomic
 def source_archive_later(*, source_id: int, force: bool = False) -> None:
     """Archive the source once the current transaction commits (durable follow-up work).
 
-    A pending source, or one that failed before (it goes back to "pending"), is recorded
-    for archiving in this transaction: a broker outage delays it, never loses it (see
-    ``workbench.followup``). ``force`` takes a fresh snapshot of an archived source; that
-    request is best effort (the editor can ask again).
+    A pending source, or one that failed before, is recorded for archiving in this
+    transaction (back to "pending"): a broker outage delays it, never loses it (see
+    ``workbench.followup``). ``force`` asks for a fresh snapshot of an archived source the
+    same way: it is pending again until the new copy is stored, and its older snapshots stay.
     """
-    from sources.tasks import source_archive as archive_task
-
-    Source.objects.filter(pk=source_id, fetch_status=Source.FetchStatus.FAILED).exclude(url="").update(
+    again = Q(fetch_status=Source.FetchStatus.FAILED)
+    if force:
+        again |= Q(fetch_status=Source.FetchStatus.FETCHED)
+    Source.objects.filter(again, pk=source_id).exclude(url="").update(
         fetch_status=Source.FetchStatus.PENDING, fetch_error="", archive_attempts=0
     )
     if Source.objects.filter(pk=source_id, fetch_status=Source.FetchStatus.PENDING).exists():
         followup_enqueue(SOURCE_ARCHIVE, [source_id])
-    elif force:
-        transaction.on_commit(lambda: _send_best_effort(archive_task, source_id, force=True))
-
-
-def _send_best_effort(task, *args, **kwargs) -> bool:
-    try:
-        task.apply_async(args=args, kwargs=kwargs)
-    except Exception as exc:  # noqa: BLE001 - the broker is down: say so in the log, not a 500
-        logger.warning("could not queue %s%r: %s", task.name, args, exc)
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- locking

@@ -52,7 +52,9 @@ def source_archive_again(request, source_id: int):
         messages.error(request, "This source has no link to archive.")
     else:
         services.source_archive_later(source_id=source.pk, force=True)
-        messages.success(request, "Archiving queued. Reload this page in a minute to see the snapshot.")
+        # True whether or not the broker is up: the request is recorded with the source.
+        messages.success(request, "Archiving queued. It runs as soon as a worker is free (after an "
+                                  "outage, when the workers are back); reload this page to see the snapshot.")
     return redirect("sources:source_detail", source_id=source.pk)
 
 

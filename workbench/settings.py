@@ -306,6 +306,8 @@ FETCH_CONNECT_TIMEOUT = float(os.environ.get("FETCH_CONNECT_TIMEOUT", "5"))
 FETCH_READ_TIMEOUT = float(os.environ.get("FETCH_READ_TIMEOUT", "10"))
 FETCH_MAX_REDIRECTS = env_int("FETCH_MAX_REDIRECTS", 5)
 FETCH_TOTAL_TIMEOUT = float(os.environ.get("FETCH_TOTAL_TIMEOUT", "30"))
+# Extra certificate authorities to trust beside certifi's (a PEM file), e.g. a proxy's own.
+FETCH_CA_FILE = os.environ.get("FETCH_CA_FILE", "")
 FETCH_USER_AGENT = os.environ.get(
     "FETCH_USER_AGENT", "FactDesk/0.1 (+https://example.org/factdesk; newsroom archiver)"
 )

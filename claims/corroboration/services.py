@@ -10,18 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.activity import activity_record
+from claims.followups import GATHER_RUN
 from claims.models import ActivityVerb, Claim, CoverageSuggestion, Evidence, GatherRun
 from claims.permissions import can_edit_claims
 from claims.services import DuplicateEvidence, evidence_add
 from sources.fetching import registrable_domain
 from sources.models import Source
 from sources.services import source_archive_later
+from workbench.followup import followup_enqueue
 
 logger = logging.getLogger(__name__)
 
 #: How a suggestion's stance becomes an evidence stance.
 EVIDENCE_STANCE = {"supports": "supports", "denies": "denies", "discusses": "context"}
-#: A queued or running gather run older than this is presumed dead (its worker was lost).
+#: A running gather run older than this is presumed dead (its worker was lost).
 GATHER_RUN_STALE_AFTER = timedelta(minutes=15)
 ACTIVE_RUN_STATUSES = (GatherRun.Status.QUEUED, GatherRun.Status.RUNNING)
 
@@ -168,16 +170,6 @@ def suggestion_restore(*, actor, suggestion_id: int) -> CoverageSuggestion:
     return suggestion
 
 
-def _enqueue_gather(run_id: int) -> None:
-    from claims.corroboration.tasks import coverage_gather
-
-    try:
-        coverage_gather.delay(run_id)
-    except Exception as exc:  # noqa: BLE001 - the broker is down: the run shows as queued,
-        # and asking again once it is stale (GATHER_RUN_STALE_AFTER) starts a new one.
-        logger.warning("could not queue gather run %s: %s", run_id, exc)
-
-
 @transaction.atomic
 def gather_run_start(*, actor, claim_id: int) -> tuple[GatherRun, bool]:
     """Start gathering coverage for a claim, or return the run already in progress.
@@ -194,7 +186,9 @@ def gather_run_start(*, actor, claim_id: int) -> tuple[GatherRun, bool]:
     now = timezone.now()
     active = GatherRun.objects.filter(claim=claim, status__in=ACTIVE_RUN_STATUSES).order_by("-created_at").first()
     if active is not None:
-        if active.created_at > now - GATHER_RUN_STALE_AFTER:
+        # A queued run is durable work (it waits for a worker, however long the broker is
+        # down); only a run that started and stopped responding is replaced.
+        if active.status == GatherRun.Status.QUEUED or (active.started_at or active.created_at) > now - GATHER_RUN_STALE_AFTER:
             return active, False
         GatherRun.objects.filter(pk=active.pk).update(
             status=GatherRun.Status.FAILED,
@@ -203,6 +197,5 @@ def gather_run_start(*, actor, claim_id: int) -> tuple[GatherRun, bool]:
         )
     run = GatherRun.objects.create(claim=claim, requested_by=actor, step="Waiting for a worker")
     activity_record(actor=actor, verb=ActivityVerb.COVERAGE_GATHERED, claim=claim, gather_run_id=run.pk)
-    run_id = run.pk
-    transaction.on_commit(lambda: _enqueue_gather(run_id))
+    followup_enqueue(GATHER_RUN, [run.pk])  # recorded with the run, sent on commit
     return run, True

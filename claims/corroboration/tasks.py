@@ -126,8 +126,16 @@ def embeddings_sweep() -> str:
     soft_time_limit=300,
     time_limit=360,
 )
-def coverage_gather(run_id: int) -> None:
-    """Run one "gather coverage now" request (see claims.corroboration.gathering)."""
-    from claims.corroboration.gathering import gather_run_execute
+def coverage_gather(run_id: int, ticket: str | None = None) -> None:
+    """Run one "gather coverage now" request (see claims.corroboration.gathering).
 
+    Durable follow-up work (``workbench.followup``): only the message with the run's
+    current ``ticket`` starts it, so a duplicate or a stale redelivery does nothing.
+    """
+    from claims.corroboration.gathering import gather_run_execute
+    from claims.followups import GATHER_RUN
+    from workbench.followup import followup_begin
+
+    if not followup_begin(GATHER_RUN, [run_id], ticket):
+        return
     gather_run_execute(run_id=run_id)

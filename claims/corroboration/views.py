@@ -70,7 +70,9 @@ def gather_start(request, claim_id: int):
     if _is_htmx(request):
         return render(request, "coverage/claim_coverage.html#progress", {"claim": claim, "run": run})
     if created:
-        messages.success(request, "Gathering coverage. New suggestions will appear on this tab.")
+        # True whether or not the broker is up: the run is recorded and will be sent.
+        messages.success(request, "Gathering coverage is queued. New suggestions appear on this tab "
+                                  "as they are found (after an outage, once the workers are back).")
     else:
         messages.info(request, "Coverage is already being gathered for this claim.")
     return redirect(_claim_tab_url(claim.pk))

@@ -98,7 +98,7 @@ def test_the_gather_button_without_javascript_redirects_with_the_status(editor_c
     response = editor_client.post(reverse("coverage:gather_start", args=[claim.pk]), follow=True)
 
     html = response.content.decode()
-    assert "Gathering coverage." in html and "Gathering…" in html
+    assert "Gathering coverage is queued." in html and "Gathering…" in html
 
 
 def test_progress_stops_polling_and_refreshes_suggestions_when_done(gdelt, editor_client, editor):

@@ -10,6 +10,8 @@ Each path is one way of holding a client for longer than it should wait, a byte 
 Every drip stops by itself after ``MAX_SECONDS`` or when the client hangs up, so a test
 that fails can never leave the server busy.
 
+``SlowTLSServer`` is an HTTPS server that drips its side of the TLS handshake.
+
 ``SlowConnectListener`` is a socket whose accept queue is full: a connect to it waits (the
 kernel drops the SYN) until the client gives up, like a host that does not answer.
 """
@@ -17,6 +19,7 @@ kernel drops the SYN) until the client gives up, like a host that does not answe
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 
@@ -114,3 +117,116 @@ class SlowConnectListener:
         for filler in self._fillers:
             filler.close()
         self._listener.close()
+
+
+class SlowTLSServer:
+    """An HTTPS server on 127.0.0.1 (random port) that drips its side of the TLS handshake.
+
+    The TLS work is real (``ssl`` on memory buffers, a certificate for 127.0.0.1 from a
+    test-only authority whose file is ``ca_path``); only the delivery is slow: every byte
+    the server would send is sent alone, ``drip`` seconds apart. With the default 0.1 s a
+    handshake (a few kilobytes) would take minutes, each byte arriving well inside any
+    read timeout. ``pause`` holds the first reply that long (one quiet wait instead of many
+    short ones). Once the handshake is done the server answers with a small page, dripped
+    ``DRIP`` seconds a byte unless ``drip_response`` is False.
+    """
+
+    def __init__(self, ca_dir, *, drip: float = DRIP, pause: float = 0.0, drip_response: bool = True):
+        import trustme
+
+        authority = trustme.CA()
+        certificate = authority.issue_cert("127.0.0.1")
+        self.ca_path = str(ca_dir / "slow-tls-ca.pem")
+        authority.cert_pem.write_to_path(self.ca_path)
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        certificate.configure_cert(self._context)
+        self.drip = drip
+        self.pause = pause
+        self.drip_response = drip_response
+        self.handshakes_done = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="slow-tls-server", daemon=True)
+
+    def start(self) -> SlowTLSServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._listener.close()
+
+    def url(self, path: str = "/") -> str:
+        return f"https://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = self._context.wrap_bio(incoming, outgoing, server_side=True)
+        ends = time.monotonic() + MAX_SECONDS
+        with conn:
+            conn.settimeout(0.05)
+            try:
+                if self.pause:
+                    time.sleep(min(self.pause, MAX_SECONDS))
+                while not self._stop.is_set() and time.monotonic() < ends:
+                    try:
+                        tls.do_handshake()
+                        self.handshakes_done += 1
+                        break
+                    except ssl.SSLWantReadError:
+                        pass
+                    if not self._send(conn, outgoing.read(), ends, drip=self.drip):
+                        return
+                    if not self._receive(conn, incoming):
+                        return
+                else:
+                    return
+                self._send(conn, outgoing.read(), ends, drip=self.drip)
+                request = b""
+                while b"\r\n\r\n" not in request and time.monotonic() < ends:
+                    try:
+                        request += tls.read(65536)
+                    except ssl.SSLWantReadError:
+                        if not self._receive(conn, incoming):
+                            return
+                body = b"<html><body><p>slow but secure</p></body></html>"
+                tls.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                          b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                self._send(conn, outgoing.read(), ends, drip=DRIP if self.drip_response else 0)
+            except (OSError, ssl.SSLError):
+                return
+
+    def _receive(self, conn: socket.socket, incoming: ssl.MemoryBIO) -> bool:
+        """Feed what the client sent (if anything yet); False once it has hung up."""
+        try:
+            data = conn.recv(65536)
+        except TimeoutError:
+            return True
+        if not data:
+            return False
+        incoming.write(data)
+        return True
+
+    def _send(self, conn: socket.socket, data: bytes, ends: float, *, drip: float) -> bool:
+        if not drip:
+            conn.sendall(data)
+            return True
+        for byte in data:
+            if self._stop.is_set() or time.monotonic() > ends:
+                return False
+            conn.sendall(bytes([byte]))
+            time.sleep(drip)
+        return True

@@ -121,10 +121,14 @@ def test_it_queues_a_fresh_archive_on_request(editor_client, site, django_captur
     assert "Archiving queued" in response.content.decode()
 
     sent.clear()
-    Source.objects.filter(pk=source.pk).update(fetch_status="fetched")
+    Source.objects.filter(pk=source.pk).update(fetch_status="fetched", archive_attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(f"/sources/{source.pk}/archive/", follow=True)
-    assert sent == [("forced", (), {"args": (source.pk,), "kwargs": {"force": True}})]
+    source.refresh_from_db()
+    # A fresh copy of an archived source is durable work too, never a best-effort message.
+    assert source.fetch_status == "pending" and source.archive_attempts == 0
+    assert sent == [("sources.tasks.source_archive", [source.pk],
+                     {"ticket": source.archive_queued_at.isoformat()})]
 
 
 def test_it_refuses_a_fresh_archive_to_outsiders(client, outsider, site):
