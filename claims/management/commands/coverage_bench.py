@@ -80,6 +80,12 @@ class Command(BaseCommand):
             f"{statistics.median(r.p50 for r in english) * 1000:.0f} ms, p95 "
             f"{statistics.median(r.p95 for r in english) * 1000:.0f} ms per batch"
         ))
+        import resource
+
+        # Linux reports kilobytes. This process did a worker's work with every model loaded
+        # (language detector, stance model and, with --embed-documents, the e5 encoder).
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(f"peak resident memory of this process: {peak:.0f} MB")
         if embedded:
             self.stdout.write(self.style.SUCCESS(
                 f"embedding path, median of {len(embedded)} runs: "
