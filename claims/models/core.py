@@ -282,6 +282,7 @@ class ActivityVerb(models.TextChoices):
     COVERAGE_DISMISSED = "coverage_dismissed", "dismissed coverage"
     COVERAGE_RESTORED = "coverage_restored", "restored coverage"
     COVERAGE_GATHERED = "coverage_gathered", "gathered coverage"
+    COVERAGE_STANCE_CORRECTED = "coverage_stance_corrected", "corrected the stance of coverage"
     NOTIFICATION_EMAILED = "notification_emailed", "emailed a notification"
     # Rows older than the vocabulary whose verb it did not know: the words are kept in
     # details["legacy_verb"] (see migration 0007).

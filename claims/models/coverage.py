@@ -43,6 +43,13 @@ class CoverageSuggestion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A reviewer's correction of the predicted stance of accepted coverage: a label for the
+    # model's live precision and for retraining (claims.monitoring). Blank: not corrected.
+    corrected_stance = models.CharField(max_length=10, choices=CoverageStance.choices, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -60,6 +67,11 @@ class CoverageSuggestion(models.Model):
             models.CheckConstraint(
                 condition=Q(stance_confidence__gte=0) & Q(stance_confidence__lte=1),
                 name="suggestion_confidence_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_stance="") | (Q(corrected_stance__in=CoverageStance.values)
+                                                    & Q(status=SuggestionStatus.ACCEPTED)),
+                name="suggestion_correction_only_when_accepted",
             ),
         ]
 
