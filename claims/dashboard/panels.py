@@ -171,8 +171,7 @@ def throughput_people(period: queries.Period) -> Panel:
 
 
 def coverage(period: queries.Period) -> Panel:
-    weeks = queries.coverage_weekly(period)
-    summary = queries.coverage_summary(period)
+    weeks, summary = queries.coverage_figures(period)
     series = [Series("Accepted", [w.accepted for w in weeks], "series-2"),
               Series("Dismissed", [w.dismissed for w in weeks], "series-3"),
               Series("Not yet decided", [w.suggested - w.accepted - w.dismissed for w in weeks], "series-4")]
@@ -229,10 +228,14 @@ PRECISION_NOTE = (
 )
 
 
-def model_precision_stance(period: queries.Period) -> Panel:
+def _live(period: queries.Period, live):
     from claims.monitoring.precision import live_precision
 
-    live = live_precision(since=period.start)
+    return live if live is not None else live_precision(since=period.start)
+
+
+def model_precision_stance(period: queries.Period, live=None) -> Panel:
+    live = _live(period, live)
     overall = live.overall
     summary = ("no decisions yet" if not overall.decided else
                f"{overall.right} of {overall.decided} right overall")
@@ -242,13 +245,11 @@ def model_precision_stance(period: queries.Period) -> Panel:
         "Predicted stance", live.by_stance)
 
 
-def model_precision_language(period: queries.Period) -> Panel:
-    from claims.monitoring.precision import live_precision
-
+def model_precision_language(period: queries.Period, live=None) -> Panel:
     return _precision_panel(
         "model-precision-language", "Coverage model: precision by language",
         PRECISION_NOTE.format(" (the multilingual practice set, a few pairs per language)"),
-        "Article language", live_precision(since=period.start).by_language)
+        "Article language", _live(period, live).by_language)
 
 
 def _hours(value: float | None) -> str:
@@ -277,6 +278,9 @@ def panel_for(key: str, period: queries.Period) -> Panel | None:
 
 
 def all_panels(period: queries.Period) -> list[Panel]:
+    from claims.monitoring.precision import live_precision
+
+    live = live_precision(since=period.start)  # one query serves both precision panels
     return [time_to_verdict(period), verdict_distribution(period), review_turnaround(period),
             backlog(queries.backlog()), throughput(period), throughput_people(period), coverage(period),
-            model_precision_stance(period), model_precision_language(period)]
+            model_precision_stance(period, live), model_precision_language(period, live)]

@@ -271,30 +271,35 @@ class PersonThroughput:
 
 
 def throughput_by_person(period: Period) -> list[PersonThroughput]:
+    from django.contrib.auth import get_user_model
+
+    users = connection.ops.quote_name(get_user_model()._meta.db_table)
     sql = f"""
         WITH logged AS (
             SELECT created_by_id AS user_id, count(*) AS n FROM claims_claim
             WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 1
         ),
-        authored AS (
-            SELECT v.author_id AS user_id, count(*) AS n
+        reviews AS MATERIALIZED (
+            SELECT r.reviewer_id, v.author_id, r.decision,
+                   {_HOURS.format(later="r.at", earlier="v.submitted_at")} AS hours
             FROM claims_review r JOIN claims_verdictversion v ON v.id = r.version_id
-            WHERE r.decision = 'approve' AND r.at >= %(start)s AND r.at < %(end)s GROUP BY 1
+            WHERE r.at >= %(start)s AND r.at < %(end)s
+        ),
+        authored AS (
+            SELECT author_id AS user_id, count(*) AS n FROM reviews WHERE decision = 'approve' GROUP BY 1
         ),
         reviewed AS (
-            SELECT r.reviewer_id AS user_id,
-                   count(*) FILTER (WHERE r.decision = 'approve') AS approved,
-                   count(*) FILTER (WHERE r.decision = 'request_changes') AS changes,
-                   percentile_cont(0.5) WITHIN GROUP (
-                       ORDER BY {_HOURS.format(later="r.at", earlier="v.submitted_at")}) AS median
-            FROM claims_review r JOIN claims_verdictversion v ON v.id = r.version_id
-            WHERE r.at >= %(start)s AND r.at < %(end)s GROUP BY 1
+            SELECT reviewer_id AS user_id,
+                   count(*) FILTER (WHERE decision = 'approve') AS approved,
+                   count(*) FILTER (WHERE decision = 'request_changes') AS changes,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median
+            FROM reviews GROUP BY 1
         ),
         people AS (
             SELECT u.username, coalesce(l.n, 0) AS logged, coalesce(a.n, 0) AS authored,
                    coalesce(rv.approved, 0) AS approved, coalesce(rv.changes, 0) AS changes,
                    rv.median
-            FROM auth_user u
+            FROM {users} u
             LEFT JOIN logged l ON l.user_id = u.id
             LEFT JOIN authored a ON a.user_id = u.id
             LEFT JOIN reviewed rv ON rv.user_id = u.id
@@ -325,29 +330,6 @@ class WeeklyCoverage:
     median_hours_to_suggestion: float | None
 
 
-def coverage_weekly(period: Period) -> list[WeeklyCoverage]:
-    sql = f"""
-        WITH {_WEEKS},
-        made AS (
-            SELECT {_WEEK.format(col="s.created_at")} AS week, s.status,
-                   CASE WHEN d.published_at <= s.created_at THEN
-                       {_HOURS.format(later="s.created_at", earlier="d.published_at")} END AS hours
-            FROM claims_coveragesuggestion s JOIN sources_document d ON d.id = s.document_id
-            WHERE s.created_at >= %(start)s AND s.created_at < %(end)s
-        )
-        SELECT w.week, count(m.status),
-               count(*) FILTER (WHERE m.status = 'accepted'),
-               count(*) FILTER (WHERE m.status = 'dismissed'),
-               count(*) FILTER (WHERE m.status = 'accepted')::float8
-                   / nullif(count(*) FILTER (WHERE m.status IN ('accepted', 'dismissed')), 0),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY m.hours)
-        FROM weeks w LEFT JOIN made m ON m.week = w.week
-        GROUP BY w.week ORDER BY w.week
-    """
-    return [WeeklyCoverage(week, n, accepted, dismissed, _round(share, 3), _round(hours))
-            for week, n, accepted, dismissed, share, hours in _rows(sql, period.params())]
-
-
 @dataclass(frozen=True)
 class CoverageSummary:
     claims: int  # claims with at least one suggestion made in the period
@@ -359,26 +341,50 @@ class CoverageSummary:
     p90_hours_to_suggestion: float | None
 
 
-def coverage_summary(period: Period) -> CoverageSummary:
+def coverage_figures(period: Period) -> tuple[list[WeeklyCoverage], CoverageSummary]:
+    """The weekly rows and the period's summary from one pass over the suggestions: the
+    grouping set ``()`` is the summary row, the per-claim figures come from the same rows."""
     sql = f"""
-        WITH made AS (
-            SELECT s.claim_id, s.status,
+        WITH {_WEEKS},
+        made AS MATERIALIZED (
+            SELECT {_WEEK.format(col="s.created_at")} AS week, s.claim_id, s.status,
                    CASE WHEN d.published_at <= s.created_at THEN
-                       {_HOURS.format(later="s.created_at", earlier="d.published_at")} END AS hours,
-                   count(*) OVER (PARTITION BY s.claim_id) AS per_claim,
-                   row_number() OVER (PARTITION BY s.claim_id ORDER BY s.id) AS nth
+                       {_HOURS.format(later="s.created_at", earlier="d.published_at")} END AS hours
             FROM claims_coveragesuggestion s JOIN sources_document d ON d.id = s.document_id
             WHERE s.created_at >= %(start)s AND s.created_at < %(end)s
+        ),
+        per_claim AS (SELECT count(*) AS n FROM made GROUP BY claim_id),
+        per_period AS (
+            SELECT count(*) AS claims, avg(n) AS mean,
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY n) AS median
+            FROM per_claim
         )
-        SELECT count(*) FILTER (WHERE nth = 1), count(*),
-               avg(per_claim) FILTER (WHERE nth = 1),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY per_claim) FILTER (WHERE nth = 1),
-               count(*) FILTER (WHERE status = 'accepted')::float8
-                   / nullif(count(*) FILTER (WHERE status IN ('accepted', 'dismissed')), 0),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY hours),
-               percentile_cont(0.9) WITHIN GROUP (ORDER BY hours)
-        FROM made
+        SELECT GROUPING(w.week) AS whole_period, w.week, count(m.status),
+               count(*) FILTER (WHERE m.status = 'accepted'),
+               count(*) FILTER (WHERE m.status = 'dismissed'),
+               count(*) FILTER (WHERE m.status = 'accepted')::float8
+                   / nullif(count(*) FILTER (WHERE m.status IN ('accepted', 'dismissed')), 0),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY m.hours),
+               percentile_cont(0.9) WITHIN GROUP (ORDER BY m.hours),
+               (SELECT claims FROM per_period), (SELECT mean FROM per_period),
+               (SELECT median FROM per_period)
+        FROM weeks w LEFT JOIN made m ON m.week = w.week
+        GROUP BY GROUPING SETS ((w.week), ())
+        ORDER BY whole_period, w.week
     """
-    claims, suggestions, mean, median, share, hours50, hours90 = _rows(sql, period.params())[0]
-    return CoverageSummary(claims, suggestions, _round(mean, 2), _round(median, 2),
-                           _round(share, 3), _round(hours50), _round(hours90))
+    weeks, summary = [], None
+    for whole, week, n, accepted, dismissed, share, hours50, hours90, claims, mean, median in _rows(sql, period.params()):
+        if whole:
+            summary = CoverageSummary(claims, n, _round(mean, 2), _round(median, 2), _round(share, 3),
+                                      _round(hours50), _round(hours90))
+        else:
+            weeks.append(WeeklyCoverage(week, n, accepted, dismissed, _round(share, 3), _round(hours50)))
+    return weeks, summary
+
+
+def coverage_weekly(period: Period) -> list[WeeklyCoverage]:
+    return coverage_figures(period)[0]
+
+
+def coverage_summary(period: Period) -> CoverageSummary:
+    return coverage_figures(period)[1]

@@ -54,7 +54,13 @@ class CoverageSuggestion(models.Model):
 
     class Meta:
         ordering = ["-relevance"]
-        indexes = [models.Index(fields=["claim", "status"], name="suggestion_claim_status")]
+        indexes = [
+            models.Index(fields=["claim", "status"], name="suggestion_claim_status"),
+            # The dashboard: suggestions by week made, and the model's labels by when decided.
+            models.Index(fields=["created_at"], name="suggestion_created_at"),
+            models.Index(fields=["decided_at"], condition=Q(decided_at__isnull=False),
+                         name="suggestion_decided_at"),
+        ]
         constraints = [
             # One suggestion per (claim, document): a dismissed one is never suggested again.
             models.UniqueConstraint(fields=["claim", "document"], name="suggestion_once_per_claim"),
