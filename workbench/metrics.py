@@ -14,7 +14,7 @@ Two kinds of figures:
 
 Access: ``METRICS_TOKEN`` (sent as ``Authorization: Bearer <token>``) and/or
 ``METRICS_ALLOWED_IPS`` (addresses or networks, comma-separated, matched against
-``REMOTE_ADDR``). With neither set the endpoint does not exist (404).
+``REMOTE_ADDR``). With neither set it answers 404.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import (
@@ -95,11 +95,13 @@ def _allowed_networks() -> list:
     return networks
 
 
+def metrics_enabled() -> bool:
+    return bool(str(getattr(settings, "METRICS_TOKEN", "") or "") or _allowed_networks())
+
+
 def metrics_access_allowed(request) -> bool:
     token = str(getattr(settings, "METRICS_TOKEN", "") or "")
     networks = _allowed_networks()
-    if not token and not networks:
-        raise Http404("Metrics are off: set METRICS_TOKEN or METRICS_ALLOWED_IPS.")
     if token:
         sent = request.headers.get("Authorization", "")
         if sent.startswith("Bearer ") and hmac.compare_digest(sent[7:].strip().encode(), token.encode()):
@@ -155,6 +157,9 @@ def metrics_text() -> bytes:
 @never_cache
 @require_GET
 def metrics_view(request):
+    if not metrics_enabled():  # plain text, never a debug page
+        return HttpResponse("Not found: metrics are off (set METRICS_TOKEN or METRICS_ALLOWED_IPS).\n",
+                            status=404, content_type="text/plain; charset=utf-8")
     if not metrics_access_allowed(request):
         response = HttpResponse("Not allowed.\n", status=403, content_type="text/plain; charset=utf-8")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'

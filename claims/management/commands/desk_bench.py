@@ -67,6 +67,9 @@ class Command(BaseCommand):
         from claims.models import ActivityEvent, ActivityVerb, Claim, Evidence, Tag
         from sources.models import Outlet, Source
 
+        from claims.roles import ensure_roles
+
+        ensure_roles()  # a flushed database (a transactional test) has no groups until then
         rng = random.Random(42)
         filler = _vocabulary(rng)
         User = get_user_model()
