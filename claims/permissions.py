@@ -17,6 +17,10 @@ def can_review_claims(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm("claims.review_claim"))
 
 
+def can_act_on_coverage(user) -> bool:
+    return can_edit_claims(user) and user.has_perm("claims.change_coveragesuggestion")
+
+
 def require_editor(user) -> None:
     if not can_edit_claims(user):
         raise PermissionDenied("Only editors can change claims.")

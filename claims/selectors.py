@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.http import Http404
 
 from claims.models import (
     OPEN_STATUSES,
@@ -21,18 +20,7 @@ from claims.models import (
     Evidence,
 )
 from claims.permissions import can_edit_claims
-
-# Search-headline markers: private-use characters that never come out of escape(), so they can
-# be swapped for <mark> tags after the rest of the headline has been escaped.
-MARK_START = "\ue000"
-MARK_STOP = "\ue001"
-
-
-def headline_html(raw: str | None) -> SafeString:
-    """Turn a SearchHeadline produced with MARK_START/MARK_STOP into safe HTML: everything is
-    escaped first, then only our markers become <mark> elements."""
-    escaped = escape(raw or "")
-    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+from workbench.http import MARK_START, MARK_STOP
 
 
 def _count_subquery(queryset) -> Coalesce:
@@ -107,7 +95,7 @@ def claim_queue(*, user, params) -> QuerySet:
     field by field, so a mangled shared link still shows something sensible.
 
     Rows carry supporting_count, denial_count, new_coverage_count, last_activity_verb/_at/_actor
-    and, when searching, ``rank`` and ``headline`` (raw; render it with ``headline_html``).
+    and, when searching, ``rank`` and ``headline`` (raw; render it with ``workbench.http.highlight_html``).
     Returns ``Claim.objects.none()`` for users who may not see the desk.
     """
     from claims.forms import QueueFilterForm
@@ -193,9 +181,9 @@ def claim_evidence(*, claim_id: int) -> list[Evidence]:
     """A claim's live evidence with its source, outlet and latest snapshot (id + sha256), and
     whether the published verdict (``cited_publicly``) or one awaiting review
     (``cited_in_review``) cites it, in one query."""
-    from sources.models import Snapshot
+    from sources.selectors import snapshot_latest
 
-    latest = Snapshot.objects.filter(source_id=OuterRef("source_id")).order_by("-fetched_at")
+    latest = snapshot_latest("source_id")
     return list(
         Evidence.objects.active()
         .filter(claim_id=claim_id)
@@ -220,11 +208,20 @@ def claim_removed_evidence(*, claim_id: int) -> list[Evidence]:
     )
 
 
+def claim_get_for_user(user, pk: int, *, queryset: QuerySet[Claim] | None = None) -> Claim:
+    """A claim for a desk user; Http404 for everyone else and for a missing claim (an outsider
+    cannot tell whether it exists). A desk user refused a particular change gets 403 from the
+    service that refuses it."""
+    from django.shortcuts import get_object_or_404
+
+    if not can_edit_claims(user):
+        raise Http404("No claim here.")
+    return get_object_or_404(Claim.objects.all() if queryset is None else queryset, pk=pk)
+
+
 def evidence_get_for_user(user, *, claim_id: int, evidence_id: int) -> Evidence:
     """One live evidence item of that claim for a desk user; Http404 for everyone else, for a
     removed item and for an item of another claim (an outsider cannot tell which)."""
-    from django.http import Http404
-
     if not can_edit_claims(user):
         raise Http404("No evidence here.")
     evidence = (

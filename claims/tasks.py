@@ -12,7 +12,7 @@ from claims.models import Claim
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task
 def claim_reindex(claim_id: int) -> None:
     """Rebuild a claim's full-text document. Idempotent; a missing claim is a no-op."""
     if not Claim.objects.filter(pk=claim_id).exists():

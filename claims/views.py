@@ -7,16 +7,14 @@ a fragment of the same template). Every form works without JavaScript.
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import selectors, services
@@ -40,10 +38,13 @@ from claims.forms import (
 )
 from claims.models import Claim, ClaimStatus, Stance
 from claims.permissions import can_edit_claims
+from claims.selectors import claim_get_for_user
+from workbench.http import highlight_html, is_htmx, row_url, safe_next
 
 
 def editor_required(view):
-    """The desk is for editors (and reviewers, who are editors too). Others get 403."""
+    """The desk's pages about no one claim (the queue, intake) are for editors (and reviewers,
+    who are editors too). Others get 403; a claim's own pages use ``claim_get_for_user``."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -54,23 +55,10 @@ def editor_required(view):
     return wrapped
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _error_text(error: ValidationError | PermissionDenied) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error) or "You are not allowed to do that."
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _claim_url(claim_or_id) -> str:
@@ -91,10 +79,15 @@ def claim_list(request):
         per_page = form.cleaned_data.get("per_page") or DEFAULT_PAGE_SIZE
     page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
     rows = list(page.object_list)
+    # One reverse() per page for each link a row carries: a page has up to 100 rows.
+    detail_url, assign_url = row_url("claims:claim_detail"), row_url("claims:claim_assign")
+    move_url = row_url("claims:claim_move")
     for claim in rows:
+        claim.detail_url = detail_url(claim.pk)
+        claim.assign_url, claim.move_url = assign_url(claim.pk), move_url(claim.pk)
         claim.last_activity_text = selectors.verb_text(claim.last_activity_verb)
         if getattr(claim, "headline", None) is not None:
-            claim.headline_html = selectors.headline_html(claim.headline)
+            claim.headline_html = highlight_html(claim.headline)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -120,7 +113,7 @@ def claim_list(request):
 def claim_bulk(request):
     """Apply one action to the selected claims, one claim at a time through the same services
     as the single actions, and report what was refused and why."""
-    back = _safe_next(request, reverse("claims:claim_list"))
+    back = safe_next(request, reverse("claims:claim_list"))
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         problems = "; ".join(f"{', '.join(errs)}" for errs in form.errors.values())
@@ -134,28 +127,12 @@ def claim_bulk(request):
         if assignee is False:
             messages.error(request, "Nothing changed: choose someone to assign.")
             return HttpResponseRedirect(back)
-    claims = {c.pk: c for c in Claim.objects.filter(pk__in=data["claims"]).only("pk", "text")}
-    updated, refused = 0, []
-    for claim_id in data["claims"]:
-        claim = claims.get(claim_id)
-        if claim is None:
-            refused.append(f"claim #{claim_id} does not exist")
-            continue
-        try:
-            if action == "assign":
-                services.claim_assign(actor=request.user, claim_id=claim_id, assignee=assignee)
-            elif action == "priority":
-                services.claim_set_priority(
-                    actor=request.user, claim_id=claim_id, priority=data["priority"]
-                )
-            else:
-                services.claim_change_status(
-                    actor=request.user, claim_id=claim_id, to_status=data["status"],
-                    reason=data.get("reason") or "",
-                )
-            updated += 1
-        except (ValidationError, PermissionDenied) as error:
-            refused.append(f"'{claim.text[:60]}' {_bulk_reason(error)}")
+    outcome = services.claims_bulk_apply(
+        actor=request.user, claim_ids=data["claims"], action=action, assignee=assignee,
+        priority=data.get("priority"), to_status=data.get("status") or "",
+        reason=data.get("reason") or "",
+    )
+    updated, refused = outcome.updated, outcome.refused
     summary = f"{updated} updated"
     if refused:
         summary += f"; {len(refused)} refused: " + "; ".join(refused)
@@ -163,13 +140,6 @@ def claim_bulk(request):
     else:
         messages.success(request, summary + ".")
     return HttpResponseRedirect(back)
-
-
-def _bulk_reason(error) -> str:
-    text = _error_text(error)
-    # "A claim that is new cannot move to in review." reads better after the claim's name.
-    prefix = "A claim that is "
-    return text[len(prefix):].replace(" cannot", " — cannot", 1) if text.startswith(prefix) else f"— {text}"
 
 
 def _resolve_assignee(request, value: str):
@@ -238,12 +208,15 @@ def _allowed_moves(user, claim):
 
 def _evidence_context(claim, **extra):
     evidence = selectors.claim_evidence(claim_id=claim.pk)
-    # One reverse() per page, not four per item: a claim can carry hundreds of items.
-    edit_url = reverse("claims:evidence_edit", args=[claim.pk, 0])
-    remove_url = reverse("claims:evidence_remove", args=[claim.pk, 0])
+    # One reverse() per page, not three per item: a claim can carry hundreds of items.
+    edit_url = row_url("claims:evidence_edit", claim.pk)
+    remove_url = row_url("claims:evidence_remove", claim.pk)
+    snapshot_url = row_url("sources:snapshot_detail", row_args=2)
     for item in evidence:
-        item.edit_url = edit_url.replace("/0/", f"/{item.pk}/")
-        item.remove_url = remove_url.replace("/0/", f"/{item.pk}/")
+        item.edit_url = edit_url(item.pk)
+        item.remove_url = remove_url(item.pk)
+        if item.snapshot_id:
+            item.snapshot_url = snapshot_url(item.source_id, item.snapshot_id)
         item.cited = "published" if item.cited_publicly else "review" if item.cited_in_review else ""
     groups = [
         ("supports", "Supporting", [e for e in evidence if e.stance == Stance.SUPPORTS]),
@@ -320,19 +293,19 @@ def _open_correction(claim) -> dict:
     return {"open_correction": latest, "open_correction_changes": reviewing_selectors.proposed_changes(latest)}
 
 
-def _get_claim(pk) -> Claim:
-    return get_object_or_404(
-        Claim.objects.select_related("assignee", "created_by", "duplicate_of")
+def _get_claim(request, pk) -> Claim:
+    """The claim with what its page shows (404 for outsiders, as every claim fetch)."""
+    return claim_get_for_user(
+        request.user, pk,
+        queryset=Claim.objects.select_related("assignee", "created_by", "duplicate_of")
         .defer("search_vector", "duplicate_of__search_vector")
         .prefetch_related("tags"),
-        pk=pk,
     )
 
 
 @require_GET
-@editor_required
 def claim_detail(request, pk):
-    claim = _get_claim(pk)
+    claim = _get_claim(request, pk)
     if claim.status == ClaimStatus.DUPLICATE and claim.duplicate_of_id:
         messages.info(
             request,
@@ -343,10 +316,9 @@ def claim_detail(request, pk):
 
 
 @require_GET
-@editor_required
 def claim_evidence(request, pk):
     """The evidence list on its own: polled by htmx while sources are still being archived."""
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     return render(request, "claims/claim_detail.html#evidence_list", _evidence_context(claim))
 
 
@@ -355,9 +327,8 @@ def _rerender(request, claim, status=400, **forms):
 
 
 @require_POST
-@editor_required
 def claim_edit(request, pk):
-    claim = _get_claim(pk)
+    claim = _get_claim(request, pk)
     form_class = claim_edit_form_class(
         frozen=bool(services.claim_frozen_reason(claim)), data=request.POST
     )
@@ -369,7 +340,7 @@ def claim_edit(request, pk):
     try:
         services.claim_update(actor=request.user, claim_id=claim.pk, expected_revision=revision, **fields)
     except services.StaleEdit as conflict:
-        current = _get_claim(pk)
+        current = _get_claim(request, pk)
         # Keep what the editor typed, but let the next save go through against the current
         # revision now that they have seen the other change.
         data = request.POST.copy()
@@ -392,9 +363,8 @@ def claim_edit(request, pk):
 
 
 @require_POST
-@editor_required
 def claim_move(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose where to move the claim.")
@@ -408,13 +378,12 @@ def claim_move(request, pk):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, f"Claim is now {moved.get_status_display().lower()}.")
-    return HttpResponseRedirect(_safe_next(request, _claim_url(claim)))
+    return HttpResponseRedirect(safe_next(request, _claim_url(claim)))
 
 
 @require_POST
-@editor_required
 def claim_assign(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = AssignForm(request.POST)
     form.is_valid()
     assignee = _resolve_assignee(request, form.cleaned_data.get("assignee") or "")
@@ -428,29 +397,28 @@ def claim_assign(request, pk):
         else:
             who = assignee.get_username() if assignee else "nobody"
             messages.success(request, f"Assigned to {who}.")
-    return HttpResponseRedirect(_safe_next(request, _claim_url(claim)))
+    return HttpResponseRedirect(safe_next(request, _claim_url(claim)))
 
 
 @require_POST
-@editor_required
 def claim_duplicate(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = DuplicateForm(request.POST)
     if not form.is_valid():
-        return _rerender(request, _get_claim(pk), duplicate_form=form)
+        return _rerender(request, _get_claim(request, pk), duplicate_form=form)
     original_id = form.cleaned_data["original"]
     try:
         services.claim_mark_duplicate(actor=request.user, claim_id=claim.pk, original_id=original_id)
     except (ValidationError, PermissionDenied) as error:
         form.add_error("original", _error_text(error))
-        return _rerender(request, _get_claim(pk), duplicate_form=form)
+        return _rerender(request, _get_claim(request, pk), duplicate_form=form)
     messages.success(request, f"Claim #{claim.pk} marked a duplicate of this claim; its evidence moved here.")
     return redirect(_claim_url(original_id))
 
 
 def _evidence_response(request, claim, form_name, form, *, created_message):
     """After attaching evidence: a fragment for htmx, a redirect otherwise."""
-    if _is_htmx(request):
+    if is_htmx(request):
         context = {**_evidence_context(claim), **_activity_context(claim), form_name: form,
                    "form_message": created_message, "form_name": form_name}
         return render(request, f"claims/claim_detail.html#{form_name}_result", context)
@@ -459,10 +427,10 @@ def _evidence_response(request, claim, form_name, form, *, created_message):
 
 
 def _evidence_error(request, claim, form_name, form):
-    if _is_htmx(request):
+    if is_htmx(request):
         context = {**_evidence_context(claim), form_name: form}
         return render(request, f"claims/claim_detail.html#{form_name}_result", context, status=200)
-    return _rerender(request, _get_claim(claim.pk), **{form_name: form})
+    return _rerender(request, _get_claim(request, claim.pk), **{form_name: form})
 
 
 def _attached_message(source) -> str:
@@ -474,9 +442,8 @@ def _attached_message(source) -> str:
 
 
 @require_POST
-@editor_required
 def evidence_attach(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = AttachUrlForm(request.POST)
     if form.is_valid():
         try:
@@ -494,9 +461,8 @@ def evidence_attach(request, pk):
 
 
 @require_POST
-@editor_required
 def evidence_manual(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = ManualSourceForm(request.POST)
     if form.is_valid():
         try:
@@ -510,25 +476,13 @@ def evidence_manual(request, pk):
 
 
 @require_POST
-@editor_required
 def denial_record(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = DenialForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        common = {
-            "actor": request.user, "claim_id": claim.pk, "stance": Stance.DENIES,
-            "speaker": data["speaker"], "speaker_is_party": True, "quote": data["quote"],
-            "note": data["note"], "stated_on": data["stated_on"], "stated_where": data["stated_where"],
-        }
         try:
-            if data.get("url"):
-                services.evidence_attach_url(url=data["url"], **common)
-            else:
-                services.evidence_add_manual(
-                    kind=data.get("kind") or "official_statement", title=data["title"],
-                    outlet_name=data.get("outlet_name") or "", published_on=data["stated_on"], **common,
-                )
+            services.denial_record(actor=request.user, claim_id=claim.pk, **data)
         except ValidationError as error:
             form.add_error(None, _error_text(error))
         else:
@@ -538,9 +492,8 @@ def denial_record(request, pk):
 
 
 @require_POST
-@editor_required
 def note_create(request, pk):
-    claim = get_object_or_404(Claim, pk=pk)
+    claim = claim_get_for_user(request.user, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -550,12 +503,7 @@ def note_create(request, pk):
         else:
             messages.success(request, "Note added.")
             return redirect(_claim_url(claim) + "#notes")
-    return _rerender(request, _get_claim(pk), note_form=form)
-
-
-def queue_url(**params) -> str:
-    """A link to the queue with these filters (used by other pages' "see all" links)."""
-    return reverse("claims:claim_list") + ("?" + urlencode(params, doseq=True) if params else "")
+    return _rerender(request, _get_claim(request, pk), note_form=form)
 
 
 # --- Correcting and removing evidence ----------------------------------------------------
@@ -565,7 +513,7 @@ def _evidence_list_response(request, evidence, *, message: str, focus_id: int | 
     """After an evidence edit: the whole list for htmx (the item may change group), announcing
     what happened and moving focus to the item; a redirect to it otherwise."""
     claim = evidence.claim
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _evidence_context(claim, evidence_message=message, focus_evidence_id=focus_id)
         context.update(_activity_context(claim))
         return render(request, "claims/claim_detail.html#evidence_changed", context)
@@ -577,7 +525,7 @@ def _evidence_list_response(request, evidence, *, message: str, focus_id: int | 
 def _evidence_form_response(request, template_partial: str, context: dict, *, status: int = 200):
     """The form on its own page, or as a fragment for htmx. A refused htmx POST puts the form
     back where it was (the form's own target is the whole evidence list)."""
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, f"claims/evidence_edit.html#{template_partial}", context, status=200)
         if request.method == "POST":
             response["HX-Retarget"] = f"#{template_partial.replace('_', '-')}-{context['evidence'].pk}"

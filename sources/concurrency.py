@@ -7,8 +7,6 @@ from contextlib import contextmanager
 
 from django.db import InterfaceError, OperationalError, connection
 
-from workbench.task_policy import backoff as exponential_backoff  # noqa: F401 - re-exported
-
 
 @contextmanager
 def try_advisory_lock(namespace: int, key: int) -> Iterator[bool]:

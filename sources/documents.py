@@ -23,8 +23,9 @@ from django.utils.html import strip_tags
 
 from sources.connectors.base import FeedItem
 from sources.language import TS_CONFIGS, detect_language, ts_config
-from sources.models import Document, Feed, Outlet
-from sources.validators import is_domain, is_web_url
+from sources.models import Document, Feed
+from sources.outlets import outlets_for_domains
+from sources.validators import is_web_url
 
 __all__ = [
     "FINGERPRINT_WORDS",
@@ -34,7 +35,6 @@ __all__ = [
     "documents_mark_matched",
     "documents_upsert",
     "documents_with_group_size",
-    "outlets_for_domains",
     "plain_text",
 ]
 
@@ -84,23 +84,6 @@ class UpsertResult:
     updated_ids: list[int] = field(default_factory=list)
     seen: int = 0  # distinct usable items in the batch
     problems: list[str] = field(default_factory=list)
-
-
-def outlets_for_domains(names_by_domain: dict[str, str]) -> dict[str, Outlet]:
-    """get_or_create one Outlet per registrable domain, race-safe (the domain is unique).
-    A "domain" that is not a host name (a hostile or broken API answer) gets no outlet."""
-    domains = [d for d in names_by_domain if d and is_domain(d)]
-    if not domains:
-        return {}
-    existing = {o.domain: o for o in Outlet.objects.filter(domain__in=domains)}
-    missing = [
-        Outlet(domain=d, name=(names_by_domain[d] or d)[:200]) for d in domains if d not in existing
-    ]
-    if missing:
-        # A concurrent poll may create the same outlet: ignore the conflict, then re-read.
-        Outlet.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {o.domain: o for o in Outlet.objects.filter(domain__in=domains)}
-    return existing
 
 
 _UPSERT_COLUMNS = (
@@ -212,18 +195,20 @@ def document_ts_config(field: str = "language"):
     )
 
 
-def documents_index(*, document_ids: list[int]) -> int:
+def documents_index(*, document_ids: Iterable[int], only_missing: bool = False) -> int:
     """Refresh the full-text index of these documents in one UPDATE (title A, summary B, text C),
-    each read in its own language's configuration."""
-    if not document_ids:
-        return 0
+    each read in its own language's configuration. ``only_missing`` leaves documents that
+    already have one alone (matching indexes what it reads, cheaply, when it was not done)."""
+    documents = Document.objects.filter(pk__in=list(document_ids))
+    if only_missing:
+        documents = documents.filter(search_vector__isnull=True)
     config = document_ts_config()
     vector = (
         SearchVector("title", weight="A", config=config)
         + SearchVector("summary", weight="B", config=config)
         + SearchVector("text", weight="C", config=config)
     )
-    return Document.objects.filter(pk__in=document_ids).update(search_vector=vector)
+    return documents.update(search_vector=vector)
 
 
 def documents_with_group_size(queryset):

@@ -1,9 +1,9 @@
 """Celery tasks for feeds. Tasks take ids, reload rows and call a service.
 
-Delivery guarantees: ``acks_late`` + ``reject_on_worker_lost`` mean a poll whose worker
-dies is delivered again (Redis: once the broker's ``visibility_timeout`` has passed; the
-filesystem transport used on laptops does not redeliver, so there the feed simply stays
-due and the next ``feeds_poll_due`` run, a minute later, enqueues it again). Either way
+Delivery guarantees (``workbench.task_policy``): ``acks_late`` + ``reject_on_worker_lost``
+mean a poll whose worker dies is delivered again (Redis: once the broker's
+``visibility_timeout`` has passed; the filesystem transport used on laptops does not
+redeliver, so there the feed simply stays due and the next ``feeds_poll_due`` run, a minute later, enqueues it again). Either way
 the poll is safe to repeat: documents are upserted by canonical URL and the dead poll's
 "running" row is closed as abandoned by the next poller (see ``sources.feeds``).
 """
@@ -15,10 +15,10 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from sources.concurrency import exponential_backoff
 from sources.connectors import FeedError
 from sources.feeds import feed_poll, feeds_claim_due
 from sources.fetching import FetchError
+from workbench.task_policy import backoff
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +28,11 @@ MAX_RETRIES = 3
 
 
 def retry_countdown(retries: int) -> float:
-    """20 s, 40 s, 80 s... capped at 5 minutes, with +-25 % jitter."""
-    return exponential_backoff(retries, base=RETRY_BASE_SECONDS, cap=RETRY_MAX_SECONDS, jitter=0.25)
+    """20 s, 40 s, 80 s... capped at 5 minutes (the one formula, ``task_policy.backoff``)."""
+    return backoff(retries, base=RETRY_BASE_SECONDS, cap=RETRY_MAX_SECONDS)
 
 
-@shared_task(name="sources.feed_tasks.feeds_poll_due", acks_late=True, ignore_result=True)
+@shared_task(name="sources.feed_tasks.feeds_poll_due")
 def feeds_poll_due(queue: str | None = None) -> int:
     """Beat runs this every minute: one ``feed_poll_task`` per due feed not queued already."""
     ids = feeds_claim_due()
@@ -47,9 +47,6 @@ def feeds_poll_due(queue: str | None = None) -> int:
 @shared_task(
     bind=True,
     name="sources.feed_tasks.feed_poll_task",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=90,  # the fetcher's own total timeout is 30 s; storing is quick
     time_limit=120,
@@ -75,9 +72,6 @@ def feed_poll_task(self, feed_id: int) -> str:
 @shared_task(
     bind=True,
     name="sources.feed_tasks.document_fetch_text_task",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=60,
     time_limit=90,

@@ -28,9 +28,11 @@ from sources.connectors import ConnectorResult, FeedConfig, FeedError, get_conne
 from sources.documents import documents_upsert
 from sources.fetching import normalise_url, registrable_domain
 from sources.followups import DOCUMENT_MATCH
-from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus, Outlet
+from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus
+from sources.outlets import outlet_for_domain
 from workbench.followup import followup_enqueue, max_attempts
 from workbench.followup import grace as followup_grace
+from workbench.task_policy import send_best_effort
 
 __all__ = [
     "BACKOFF_MAX",
@@ -124,8 +126,7 @@ def feed_add(*, url: str = "", kind: str = FeedKind.RSS, outlet_name: str | None
         raise FeedAlreadyExists(existing)
     outlet = None
     if outlet_name and outlet_name.strip():
-        domain = registrable_domain(url)
-        outlet, _ = Outlet.objects.get_or_create(domain=domain, defaults={"name": outlet_name.strip()[:200]})
+        outlet = outlet_for_domain(registrable_domain(url), name=outlet_name)
     with transaction.atomic():
         feed, created = Feed.objects.get_or_create(
             url=url, query=query,
@@ -165,18 +166,20 @@ def feed_request_poll(*, actor, feed_id: int) -> Feed:
         feed.next_poll_at = timezone.now()
         feed.poll_queued_at = feed.next_poll_at
         feed.save(update_fields=["next_poll_at", "poll_queued_at"])
-        transaction.on_commit(lambda: _enqueue_poll(feed.pk))
+        feed_poll_later(feed_id=feed.pk)
     return feed
+
+
+def feed_poll_later(*, feed_id: int) -> None:
+    """Poll the feed once the transaction commits. Best effort: if the broker is down the
+    feed is due anyway, and beat's ``feeds_poll_due`` queues it once the broker is back."""
+    transaction.on_commit(lambda: _enqueue_poll(feed_id))
 
 
 def _enqueue_poll(feed_id: int) -> None:
     from sources.feed_tasks import feed_poll_task
 
-    try:
-        feed_poll_task.apply_async(args=[feed_id])
-    except Exception as exc:  # noqa: BLE001 - the feed is due: beat queues it once the broker is back
-        logger.warning("could not queue a poll of feed %s now (%s); it is due and will be polled "
-                       "when the broker is back", feed_id, exc)
+    send_best_effort(feed_poll_task, args=[feed_id])
 
 
 # --------------------------------------------------------------------------- scheduling
@@ -304,14 +307,19 @@ def _run_connector(feed: Feed) -> ConnectorResult:
     return get_connector(feed.kind).fetch(config)
 
 
-def _send_to_full_text(document_ids: list[int]) -> None:
+def documents_fetch_text_later(*, document_ids: list[int]) -> None:
+    """Fetch these new documents' full text once the transaction commits. Optional
+    enrichment, best effort: a document whose fetch cannot be queued keeps its summary."""
     from sources.feed_tasks import document_fetch_text_task
 
-    try:
-        for pk in document_ids:
-            document_fetch_text_task.apply_async(args=[pk])
-    except Exception as exc:  # noqa: BLE001 - optional enrichment: the summary stays
-        logger.warning("could not queue full-text fetches (%s); documents keep their summary", exc)
+    ids = list(document_ids)
+
+    def send() -> None:
+        for pk in ids:
+            if not send_best_effort(document_fetch_text_task, args=[pk]):
+                break  # the broker is down: the rest would only wait for it too
+
+    transaction.on_commit(send)
 
 
 def feed_poll(*, feed_id: int, only_if_due: bool = False, send_matching: bool = True,
@@ -404,6 +412,6 @@ def _finish_succeeded(poll: FeedPoll, result: ConnectorResult, *, send_matching:
             # outage (workbench.followup). poll_feeds --sync matches them in-process instead.
             followup_enqueue(DOCUMENT_MATCH, new_ids)
         if new_ids and getattr(settings, "FEED_FETCH_FULL_TEXT", False):
-            transaction.on_commit(lambda: _send_to_full_text(new_ids))
+            documents_fetch_text_later(document_ids=new_ids)
     poll.feed = feed
     poll.new_document_ids = new_ids  # for callers that match in-process (poll_feeds --sync)

@@ -3,21 +3,27 @@
 Everything that reaches the web goes through ``sources.fetching.fetch``. Snapshots are
 immutable (a DB trigger refuses UPDATE): every fetch that succeeds adds a new row.
 
-Public API (other apps call these):
+Public API (other apps call these, and never write sources' tables themselves; a test in
+``tests/test_architecture.py`` keeps it so):
 
 * ``source_for_url(*, url) -> (Source, created)``
+* ``source_create_manual(*, kind, title, ...) -> Source`` — a source with no URL
+* ``source_fill_blanks(*, source_id, title, outlet_id) -> Source`` — what the source lacks
+* ``source_describe(*, url, title, ...) -> Source`` — find or create one described in full
 * ``source_archive(*, source_id, force=False, final_attempt=True) -> Snapshot | None``
 * ``source_archive_later(*, source_id, force=False)`` — archive after commit (durable)
 * ``source_link_check(*, source_id, final_attempt=True) -> LinkCheck | None``
+* outlets: ``sources.outlets``; reads: ``sources.selectors``; the article store:
+  ``sources.documents``.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import ipaddress
 import logging
 import re
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -30,6 +36,7 @@ from sources.concurrency import try_advisory_lock
 from sources.extraction import extract_document
 from sources.followups import SOURCE_ARCHIVE
 from sources.models import LinkCheck, Outlet, Snapshot, Source
+from sources.outlets import outlet_for_name, outlet_for_url
 from workbench.followup import followup_enqueue
 
 logger = logging.getLogger(__name__)
@@ -89,6 +96,59 @@ def source_for_url(*, url: str) -> tuple[Source, bool]:
         return Source.objects.get(url=normalised), False
 
 
+def source_create_manual(
+    *,
+    kind: str,
+    title: str,
+    outlet: Outlet | None = None,
+    outlet_name: str = "",
+    description: str = "",
+    published_on: date | None = None,
+) -> Source:
+    """A source with no URL (a press conference, a phone call, a document): nothing to fetch.
+    ``outlet_name`` names an outlet when ``outlet`` is not given."""
+    if kind not in Source.Kind.values:
+        raise ValidationError(f"Unknown kind of source {kind!r}.")
+    title = (title or "").strip()
+    description = (description or "").strip()
+    if not title and not description:
+        raise ValidationError("Give the source a title or a description.")
+    if outlet is None and outlet_name.strip():
+        outlet = outlet_for_name(outlet_name)
+    published_at = (
+        timezone.make_aware(datetime.combine(published_on, time(12))) if published_on else None
+    )
+    return Source.objects.create(
+        kind=kind, title=title[:500], outlet=outlet, description=description,
+        published_at=published_at, fetch_status=Source.FetchStatus.NOT_APPLICABLE,
+    )
+
+
+def source_fill_blanks(*, source_id: int, title: str = "", outlet_id: int | None = None) -> Source:
+    """Fill in the title and outlet the source does not know yet (never overwrite what an
+    editor or the archive put there); returns the fresh row."""
+    if title:
+        Source.objects.filter(pk=source_id, title="").update(title=title[:500])
+    if outlet_id is not None:
+        Source.objects.filter(pk=source_id, outlet__isnull=True).update(outlet_id=outlet_id)
+    return Source.objects.get(pk=source_id)
+
+
+def source_describe(
+    *, url: str, title: str, kind: str, outlet: Outlet | None = None, description: str = "",
+    published_at: datetime | str | None = None,
+) -> Source:
+    """Find or create a source described in full (the demo newsroom): by URL when it has one,
+    else by title. An existing source is returned as it is."""
+    lookup = {"url": url} if url else {"title": title, "url": ""}
+    source, _created = Source.objects.get_or_create(
+        **lookup,
+        defaults={"title": title, "kind": kind, "outlet": outlet, "description": description,
+                  "published_at": published_at},
+    )
+    return source
+
+
 @transaction.atomic
 def source_archive_later(*, source_id: int, force: bool = False) -> None:
     """Archive the source once the current transaction commits (durable follow-up work).
@@ -123,27 +183,6 @@ def text_hash(text: str) -> str:
     """SHA-256 of extracted text with whitespace collapsed: layout noise is not a change."""
     collapsed = re.sub(r"\s+", " ", text or "").strip()
     return hashlib.sha256(collapsed.encode("utf-8")).hexdigest()
-
-
-def _outlet_for(final_url: str, site_name: str) -> Outlet | None:
-    """The Outlet of the final URL's registrable domain; None for IP hosts and bare names."""
-    domain = fetching.registrable_domain(final_url)
-    if not domain or "." not in domain:
-        return None
-    try:
-        ipaddress.ip_address(domain)
-        return None  # an address is not a publication
-    except ValueError:
-        pass
-    name = (site_name or "").strip()[:200] or domain
-    outlet = Outlet.objects.filter(domain=domain).first()
-    if outlet is not None:
-        return outlet
-    try:
-        with transaction.atomic():
-            return Outlet.objects.create(domain=domain, name=name)
-    except IntegrityError:
-        return Outlet.objects.get(domain=domain)
 
 
 def _create_snapshot(source: Source, result: fetching.FetchResult, text: str) -> Snapshot:
@@ -187,7 +226,7 @@ def _fetch_and_store(source: Source) -> Snapshot:
     """Fetch the source's URL and store a new snapshot (raises FetchError on failure)."""
     result = fetching.fetch(source.url)
     document = extract_document(result)
-    outlet = _outlet_for(result.final_url, document.site_name)
+    outlet = outlet_for_url(result.final_url, name=document.site_name)
     with transaction.atomic():
         locked = Source.objects.select_for_update().get(pk=source.pk)
         snapshot = _create_snapshot(locked, result, document.text or "")
@@ -313,7 +352,7 @@ def source_link_check(*, source_id: int, final_attempt: bool = True) -> LinkChec
                 locked = Source.objects.select_for_update().get(pk=source.pk)
                 check.snapshot = _create_snapshot(locked, result, new_text)
                 if baseline is None:
-                    outlet = _outlet_for(result.final_url, document.site_name)
+                    outlet = outlet_for_url(result.final_url, name=document.site_name)
                     fields = _fill_source_from(locked, document, outlet)
                     locked.fetch_status = Source.FetchStatus.FETCHED
                     locked.fetch_error = ""

@@ -21,12 +21,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from sources import services
-from sources.concurrency import exponential_backoff
 from sources.fetching import FetchError
 from sources.followups import SOURCE_ARCHIVE
 from sources.models import Source
 from workbench.followup import followup_begin, followup_retry_ticket
 from workbench.followup import grace as followup_grace
+from workbench.task_policy import backoff
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +38,8 @@ HARD_TIME_LIMIT = 120
 
 
 def backoff_seconds(retries: int) -> float:
-    """30 s, 60 s, 120 s... capped, times a random 0.5-1.5 so retries don't stampede."""
-    return exponential_backoff(retries, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS, jitter=0.5)
+    """30 s, 60 s, 120 s... capped at 15 minutes (the one formula, ``task_policy.backoff``)."""
+    return backoff(retries, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS)
 
 
 def _retry_delay(task, exc: FetchError) -> float:
@@ -53,8 +53,6 @@ def _retry_delay(task, exc: FetchError) -> float:
 @shared_task(
     bind=True,
     name="sources.tasks.source_archive",
-    acks_late=True,
-    reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=SOFT_TIME_LIMIT,
     time_limit=HARD_TIME_LIMIT,
@@ -95,8 +93,6 @@ def source_archive(self, source_id: int, force: bool = False, ticket: str | None
 @shared_task(
     bind=True,
     name="sources.tasks.source_link_check",
-    acks_late=True,
-    reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=SOFT_TIME_LIMIT,
     time_limit=HARD_TIME_LIMIT,
@@ -142,7 +138,7 @@ def cited_sources_due(limit: int):
     )
 
 
-@shared_task(name="sources.tasks.links_check_due", acks_late=True, soft_time_limit=60, time_limit=90)
+@shared_task(name="sources.tasks.links_check_due", soft_time_limit=60, time_limit=90)
 def links_check_due() -> int:
     """Beat: enqueue link checks for a bounded batch of due cited sources, each once: a
     source stays marked as queued until its check runs (or the grace period passes)."""
@@ -156,5 +152,5 @@ def links_check_due() -> int:
         source_ids = [pk for pk in due if pk in free]  # most overdue first
         Source.objects.filter(pk__in=source_ids).update(link_check_queued_at=timezone.now())
     for source_id in source_ids:
-        source_link_check.delay(source_id)
+        source_link_check.delay(source_id)  # a task, outside any transaction
     return len(source_ids)

@@ -1,36 +1,24 @@
-"""Views of the sources app.
-
-Archive section (source page, snapshot pages, raw archived bodies) first; the feeds
-section follows it.
-"""
+"""The archive's pages: a source, its snapshots and their raw bodies (feeds are in
+``views_feeds``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from sources import selectors, services
 from sources.validators import is_web_url
 
-# =========================================================================== archive
-
-VIEW_SNAPSHOT = "sources.view_snapshot"
 # Served with every archived body: no script, no plugins, no loads, and an opaque origin
 # even if a browser were to render it.
 ARCHIVE_CSP = "default-src 'none'; sandbox"
 
 
-def _can_view_archive(user) -> bool:
-    return user.has_perm(VIEW_SNAPSHOT)
-
-
-@permission_required(VIEW_SNAPSHOT, raise_exception=True)
-def source_detail(request, source_id: int):
-    source = selectors.source_get(source_id=source_id)
+def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = selectors.source_get_for_user(request.user, source_id=source_id)
     snapshots = Paginator(selectors.source_snapshots(source=source), 20).get_page(request.GET.get("page"))
     link_checks = list(selectors.source_link_checks(source=source)[:50])
     return render(request, "sources/snapshot_source.html", {
@@ -39,15 +27,14 @@ def source_detail(request, source_id: int):
         "link_checks": link_checks,
         # only web links become clickable: a javascript: URL typed elsewhere stays inert text
         "live_url": source.url if is_web_url(source.url) else "",
-        "can_archive": request.user.has_perm("sources.change_source"),
+        "can_archive": request.user.has_perm(selectors.CHANGE_SOURCE),
     })
 
 
 @require_POST
-@permission_required("sources.change_source", raise_exception=True)
-def source_archive_again(request, source_id: int):
+def source_archive_again(request: HttpRequest, source_id: int) -> HttpResponse:
     """Ask for a fresh snapshot (or retry a failed one) in the background."""
-    source = selectors.source_get(source_id=source_id)
+    source = selectors.source_get_for_user(request.user, source_id=source_id, write=True)
     if not source.url:
         messages.error(request, "This source has no link to archive.")
     else:
@@ -58,9 +45,8 @@ def source_archive_again(request, source_id: int):
     return redirect("sources:source_detail", source_id=source.pk)
 
 
-@permission_required(VIEW_SNAPSHOT, raise_exception=True)
-def snapshot_detail(request, source_id: int, snapshot_id: int):
-    snapshot = selectors.snapshot_get(source_id=source_id, snapshot_id=snapshot_id)
+def snapshot_detail(request: HttpRequest, source_id: int, snapshot_id: int) -> HttpResponse:
+    snapshot = selectors.snapshot_get_for_user(request.user, source_id=source_id, snapshot_id=snapshot_id)
     return render(request, "sources/snapshot_detail.html", {
         "source": snapshot.source,
         "snapshot": snapshot,
@@ -70,14 +56,13 @@ def snapshot_detail(request, source_id: int, snapshot_id: int):
     })
 
 
-@permission_required(VIEW_SNAPSHOT, raise_exception=True)
-def snapshot_raw(request, source_id: int, snapshot_id: int):
+def snapshot_raw(request: HttpRequest, source_id: int, snapshot_id: int) -> HttpResponse:
     """The archived body, served so it can never run on our origin.
 
     PDFs download as attachments; everything else (HTML included) is shown as plain
     text, with a sandboxing CSP and nosniff in case a browser second-guesses the type.
     """
-    snapshot = selectors.snapshot_get(source_id=source_id, snapshot_id=snapshot_id)
+    snapshot = selectors.snapshot_get_for_user(request.user, source_id=source_id, snapshot_id=snapshot_id)
     body = selectors.snapshot_raw_body(snapshot)
     filename = f"snapshot-{snapshot.source_id}-{snapshot.pk}"
     if snapshot.content_type == "application/pdf":

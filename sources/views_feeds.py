@@ -9,14 +9,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sources import demo_feed
@@ -29,13 +29,10 @@ from sources.feeds import (
     feed_set_active,
 )
 from sources.models import Document, Feed, FeedKind, FeedPoll
+from sources.selectors import feed_get_for_user, require_feed_viewer
+from workbench.http import is_htmx, safe_next
 
 FEEDS_PER_PAGE = 25
-
-
-def _require_feed_viewer(user) -> None:
-    if not user.has_perm("sources.view_feed"):
-        raise PermissionDenied("Only newsroom staff can see feeds.")
 
 
 class FeedAddForm(forms.Form):
@@ -77,7 +74,7 @@ def _feed_rows(page_feeds):
 
 @require_http_methods(["GET", "POST"])
 def feed_list(request):
-    _require_feed_viewer(request.user)
+    require_feed_viewer(request.user)
     form = FeedAddForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -103,8 +100,7 @@ def feed_list(request):
 
 
 def feed_detail(request, feed_id: int):
-    _require_feed_viewer(request.user)
-    feed = get_object_or_404(Feed.objects.select_related("outlet"), pk=feed_id)
+    feed = feed_get_for_user(request.user, feed_id=feed_id, queryset=Feed.objects.select_related("outlet"))
     polls = list(feed.polls.order_by("-started_at")[:20])
     documents = list(
         documents_with_group_size(feed.documents.select_related("outlet"))
@@ -119,30 +115,19 @@ def feed_detail(request, feed_id: int):
 
 def _row_response(request, feed, message: str):
     """htmx gets the refreshed row; a plain POST gets a redirect with a message."""
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         feed = _feeds_for_list().get(pk=feed.pk)
         return render(request, "sources/feed_list.html#feed_row", {
             "row": {"feed": feed, "health": feed_health(feed)},
             "can_manage": True, "flash": message,
         })
     messages.success(request, message)
-    return redirect(_safe_next(request))
-
-
-def _safe_next(request) -> str:
-    """Back to the page the form was on, never to another site (``next`` is user input)."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "sources:feed_list"
+    return redirect(safe_next(request, reverse("sources:feed_list")))
 
 
 @require_POST
 def feed_toggle(request, feed_id: int):
-    _require_feed_viewer(request.user)
-    get_object_or_404(Feed, pk=feed_id)
+    feed_get_for_user(request.user, feed_id=feed_id)
     active = request.POST.get("active") == "1"
     feed = feed_set_active(actor=request.user, feed_id=feed_id, active=active)
     return _row_response(request, feed, f"{feed} {'resumed' if active else 'paused'}.")
@@ -150,13 +135,12 @@ def feed_toggle(request, feed_id: int):
 
 @require_POST
 def feed_poll_now(request, feed_id: int):
-    _require_feed_viewer(request.user)
-    get_object_or_404(Feed, pk=feed_id)
+    feed_get_for_user(request.user, feed_id=feed_id)
     try:
         feed = feed_request_poll(actor=request.user, feed_id=feed_id)
     except ValidationError as exc:
         feed = Feed.objects.get(pk=feed_id)
-        if request.headers.get("HX-Request"):
+        if is_htmx(request):
             return _row_response(request, feed, exc.messages[0])
         messages.error(request, exc.messages[0])
         return redirect("sources:feed_list")

@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+import workbench.task_policy  # noqa: F401 - the publish-in-a-transaction warning
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
 
 # Every task follows one policy (late acks, database outages retried): workbench.task_policy.

@@ -203,7 +203,7 @@ def followup_park(name: str, ids: Iterable[int], reason: str) -> int:
     return parked
 
 
-@shared_task(name="workbench.followup.followup_sweep_task", ignore_result=True,
+@shared_task(name="workbench.followup.followup_sweep_task",
              soft_time_limit=60, time_limit=90)
 def followup_sweep_task() -> dict[str, int]:
     """Beat, every minute: see ``followup_sweep``."""

@@ -36,7 +36,7 @@ from claims.corroboration.core.similar import STOP_WORDS, word_tokens
 from claims.corroboration.core.stance import StanceInput, get_stance_model
 from claims.corroboration.index_cache import ClaimIndex, fit_vectorizer, open_claim_index
 from claims.models import OPEN_STATUSES, Claim, CoverageSuggestion
-from sources.documents import documents_index as _documents_reindex
+from sources.documents import documents_index
 from sources.language import ts_config
 from sources.models import Document
 
@@ -79,14 +79,6 @@ def or_query(text_: str, *, skip_stems: Iterable[str] = (), limit: int = QUERY_W
         if len(words) >= limit:
             break
     return " | ".join(words)
-
-
-def documents_index(document_ids: Sequence[int]) -> None:
-    """Fill in the full-text vector of documents stored without one (in their language)."""
-    ids = list(Document.objects.filter(pk__in=list(document_ids), search_vector__isnull=True)
-               .values_list("pk", flat=True))
-    if ids:
-        _documents_reindex(document_ids=ids)
 
 
 # --- the lexical pass ---------------------------------------------------------------------
@@ -333,7 +325,7 @@ def documents_match(*, document_ids: list[int]) -> int:
     created = 0
     for start in range(0, len(ids), DOCUMENTS_PER_QUERY):
         batch = ids[start : start + DOCUMENTS_PER_QUERY]
-        documents_index(batch)
+        documents_index(document_ids=batch, only_missing=True)
         index = open_claim_index()
         if not index.texts:
             return created
@@ -473,7 +465,7 @@ def claim_match_documents(*, claim: Claim, document_ids: Sequence[int]) -> int:
     ids = sorted({int(i) for i in document_ids})
     if not ids:
         return 0
-    documents_index(ids)
+    documents_index(document_ids=ids, only_missing=True)
     index = open_claim_index()
     docs = {d["id"]: d for d in _load_documents(ids, units=True)}
     info = claim_infos([claim.pk], vectors=True).get(claim.pk)

@@ -8,14 +8,15 @@ from django.contrib.postgres.search import SearchConfig, SearchHeadline, SearchQ
 from django.db.models import F, Func, TextField, Value, Window
 from django.db.models.aggregates import Max
 from django.db.models.functions import Coalesce, Left, NullIf
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from claims.models import CoverageSuggestion, GatherRun
+from claims.permissions import can_act_on_coverage
 from sources.documents import document_ts_config
 from sources.language import language_name
+from workbench.http import MARK_START, MARK_STOP, highlight_html
 
-MARK_START, MARK_END = "\u27e6", "\u27e7"
 SNIPPET_SOURCE_CHARS = 20_000
 CLAIM_TAB_LIMIT = 150
 INBOX_PAGE_SIZE = 25
@@ -47,19 +48,13 @@ def _with_snippet(queryset):
             ClaimOrQuery(SearchConfig(config), F("claim__text")),
             config=config,
             start_sel=MARK_START,
-            stop_sel=MARK_END,
+            stop_sel=MARK_STOP,
             max_words=40,
             min_words=18,
             max_fragments=2,
             fragment_delimiter=" … ",
         )
     )
-
-
-def highlight(raw: str) -> SafeString:
-    """Escape the document's words, then turn the markers ts_headline put in into <mark>."""
-    escaped = escape(raw or "")
-    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
 @dataclass
@@ -81,6 +76,22 @@ class StanceGroup:
     stories: list[Story]
 
 
+def suggestion_get_for_user(user, *, suggestion_id: int, queryset=None) -> CoverageSuggestion:
+    """A suggestion for someone who may act on coverage; 404 for everyone else (an outsider
+    does not learn that it exists) and for a missing one."""
+    if not can_act_on_coverage(user):
+        raise Http404("No such suggestion.")
+    return get_object_or_404(CoverageSuggestion.objects.all() if queryset is None else queryset,
+                             pk=suggestion_id)
+
+
+def gather_run_get_for_user(user, *, claim_id: int, run_id: int) -> GatherRun:
+    """A gather run of that claim, under the same rule as a suggestion."""
+    if not can_act_on_coverage(user):
+        raise Http404("No such run.")
+    return get_object_or_404(GatherRun.objects.select_related("claim"), pk=run_id, claim_id=claim_id)
+
+
 def group_into_stories(suggestions) -> list[Story]:
     stories: dict[str, Story] = {}
     for suggestion in suggestions:
@@ -98,8 +109,8 @@ def _decorate(suggestion: CoverageSuggestion) -> CoverageSuggestion:
     the stance model read as closest to the claim is shown marked instead."""
     raw = getattr(suggestion, "raw_snippet", "") or ""
     if MARK_START not in raw and suggestion.passage:
-        raw = MARK_START + suggestion.passage + MARK_END
-    suggestion.snippet = highlight(raw)
+        raw = MARK_START + suggestion.passage + MARK_STOP
+    suggestion.snippet = highlight_html(raw)
     language = suggestion.document.language
     suggestion.language_code = language
     suggestion.language_label = language_name(language) if language else ""

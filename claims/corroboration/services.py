@@ -12,11 +12,11 @@ from django.utils import timezone
 from claims.activity import activity_record
 from claims.followups import GATHER_RUN
 from claims.models import ActivityVerb, Claim, CoverageSuggestion, Evidence, GatherRun
-from claims.permissions import can_edit_claims
+from claims.permissions import can_act_on_coverage
 from claims.services import DuplicateEvidence, evidence_add
 from sources.fetching import registrable_domain
 from sources.models import Source
-from sources.services import source_archive_later
+from sources.services import source_archive_later, source_fill_blanks
 from workbench.followup import followup_enqueue
 
 logger = logging.getLogger(__name__)
@@ -30,10 +30,6 @@ ACTIVE_RUN_STATUSES = (GatherRun.Status.QUEUED, GatherRun.Status.RUNNING)
 
 class SuggestionAlreadyDecided(ValidationError):
     pass
-
-
-def can_act_on_coverage(user) -> bool:
-    return can_edit_claims(user) and user.has_perm("claims.change_coveragesuggestion")
 
 
 def require_coverage_editor(user) -> None:
@@ -78,11 +74,9 @@ def suggestion_accept(*, actor, suggestion_id: int) -> CoverageSuggestion:
     outlet_name = _outlet_name(document)
     source = _source_for_document(document.canonical_url)
     # Fill in what the source does not know yet from the stored document (never overwrite).
-    if not source.title and document.title:
-        Source.objects.filter(pk=source.pk, title="").update(title=document.title[:500])
-    if source.outlet_id is None and document.outlet_id:
-        Source.objects.filter(pk=source.pk, outlet__isnull=True).update(outlet_id=document.outlet_id)
-    source.refresh_from_db()
+    source = source_fill_blanks(
+        source_id=source.pk, title=document.title or "", outlet_id=document.outlet_id
+    )
     stance = EVIDENCE_STANCE[suggestion.stance]
     try:
         evidence = evidence_add(

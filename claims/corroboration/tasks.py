@@ -27,8 +27,6 @@ def _split(task, ids: list[int], chunk: int, queue: str | None) -> list[int]:
 @shared_task(
     name="claims.corroboration.tasks.documents_match",
     bind=True,
-    acks_late=True,
-    ignore_result=True,
     soft_time_limit=240,
     time_limit=300,
 )
@@ -64,9 +62,6 @@ def documents_match(self, document_ids: list[int], ticket: str | None = None) ->
 @shared_task(
     name="claims.corroboration.tasks.documents_embed",
     bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
     soft_time_limit=540,
     time_limit=600,
 )
@@ -86,9 +81,6 @@ def documents_embed(self, document_ids: list[int]) -> int:
 
 @shared_task(
     name="claims.corroboration.tasks.claims_embed",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
     soft_time_limit=240,
     time_limit=300,
 )
@@ -109,8 +101,8 @@ def claims_embed(claim_ids: list[int]) -> int:
     return len(done)
 
 
-@shared_task(name="claims.corroboration.tasks.embeddings_sweep", acks_late=True,
-             ignore_result=True, soft_time_limit=60, time_limit=90)
+@shared_task(name="claims.corroboration.tasks.embeddings_sweep",
+             soft_time_limit=60, time_limit=90)
 def embeddings_sweep() -> str:
     """Beat: send whatever still lacks a vector to the embedding queue."""
     from claims.corroboration.embedding import embeddings_sweep as sweep
@@ -121,8 +113,6 @@ def embeddings_sweep() -> str:
 
 @shared_task(
     name="claims.corroboration.tasks.coverage_gather",
-    acks_late=True,
-    ignore_result=True,
     soft_time_limit=300,
     time_limit=360,
 )

@@ -9,42 +9,31 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from claims.corroboration import selectors, services
-from claims.models import Claim, CoverageSuggestion, GatherRun
+from claims.models import CoverageSuggestion, GatherRun
+from claims.permissions import can_act_on_coverage
+from claims.selectors import claim_get_for_user
+from workbench.http import is_htmx, safe_next
 
 
 def _require_desk(request) -> None:
-    """Outsiders do not learn that a claim or a suggestion exists."""
-    if not services.can_act_on_coverage(request.user):
+    """Outsiders do not learn that a claim or a suggestion exists (404, the inbox too)."""
+    if not can_act_on_coverage(request.user):
         raise Http404("No such page.")
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _claim_tab_url(claim_id: int) -> str:
     return reverse("coverage:claim_coverage", args=[claim_id])
 
 
-def _next_url(request, fallback: str) -> str:
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
-
-
 @require_GET
 def claim_coverage(request, claim_id: int):
     _require_desk(request)
-    claim = get_object_or_404(Claim, pk=claim_id)
+    claim = claim_get_for_user(request.user, claim_id)
     context = {
         "claim": claim,
         "groups": selectors.claim_suggestions(claim=claim),
@@ -53,7 +42,7 @@ def claim_coverage(request, claim_id: int):
         "run": selectors.claim_latest_gather_run(claim=claim),
         "nav": "queue",
     }
-    if _is_htmx(request) and request.GET.get("fragment") == "suggestions":
+    if is_htmx(request) and request.GET.get("fragment") == "suggestions":
         return render(request, "coverage/claim_coverage.html#suggestions", context)
     return render(request, "coverage/claim_coverage.html", context)
 
@@ -61,13 +50,13 @@ def claim_coverage(request, claim_id: int):
 @require_POST
 def gather_start(request, claim_id: int):
     _require_desk(request)
-    claim = get_object_or_404(Claim, pk=claim_id)
+    claim = claim_get_for_user(request.user, claim_id)
     try:
         run, created = services.gather_run_start(actor=request.user, claim_id=claim.pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_claim_tab_url(claim.pk))
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "coverage/claim_coverage.html#progress", {"claim": claim, "run": run})
     if created:
         # True whether or not the broker is up: the run is recorded and will be sent.
@@ -80,9 +69,8 @@ def gather_start(request, claim_id: int):
 
 @require_GET
 def gather_progress(request, claim_id: int, run_id: int):
-    _require_desk(request)
-    run = get_object_or_404(GatherRun.objects.select_related("claim"), pk=run_id, claim_id=claim_id)
-    if not _is_htmx(request):
+    run = selectors.gather_run_get_for_user(request.user, claim_id=claim_id, run_id=run_id)
+    if not is_htmx(request):
         return redirect(_claim_tab_url(claim_id))
     response = render(request, "coverage/claim_coverage.html#progress", {"claim": run.claim, "run": run})
     if run.status in (GatherRun.Status.DONE, GatherRun.Status.FAILED):
@@ -92,29 +80,30 @@ def gather_progress(request, claim_id: int, run_id: int):
 
 
 def _decide(request, suggestion_id: int, service, done_message: str):
-    _require_desk(request)
-    suggestion = get_object_or_404(CoverageSuggestion.objects.only("id", "claim_id"), pk=suggestion_id)
+    suggestion = selectors.suggestion_get_for_user(
+        request.user, suggestion_id=suggestion_id, queryset=CoverageSuggestion.objects.only("id", "claim_id")
+    )
     fallback = _claim_tab_url(suggestion.claim_id)
     error = ""
     try:
         suggestion = service(actor=request.user, suggestion_id=suggestion.pk)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-        suggestion = get_object_or_404(
-            CoverageSuggestion.objects.select_related("document", "document__outlet", "claim"),
-            pk=suggestion_id,
+        suggestion = selectors.suggestion_get_for_user(
+            request.user, suggestion_id=suggestion_id,
+            queryset=CoverageSuggestion.objects.select_related("document", "document__outlet", "claim"),
         )
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "coverage/_suggestion.html#decided",
-            {"suggestion": suggestion, "error": error, "next": _next_url(request, fallback)},
+            {"suggestion": suggestion, "error": error, "next": safe_next(request, fallback)},
         )
     if error:
         messages.error(request, error)
     else:
         messages.success(request, done_message.format(title=suggestion.document.title or "the article"))
-    return redirect(_next_url(request, fallback))
+    return redirect(safe_next(request, fallback))
 
 
 @require_POST

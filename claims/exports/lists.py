@@ -19,7 +19,7 @@ from claims.models import (
     VerdictVersion,
 )
 from claims.selectors import claim_queue
-from sources.models import Snapshot
+from sources.selectors import snapshots_latest
 
 # Rows fetched per round trip from the server-side cursor (and per prefetch batch): big
 # enough to keep round trips few, small enough that memory stays flat for any export size.
@@ -90,13 +90,7 @@ def _attach_details(chunk: list[Claim]) -> None:
         .select_related("source__outlet")
         .order_by("claim_id", "added_at", "id")
     )
-    latest_snapshots = {
-        snapshot.source_id: snapshot
-        for snapshot in Snapshot.objects.filter(source_id__in={e.source_id for e in evidence})
-        .order_by("source_id", "-fetched_at")
-        .distinct("source_id")
-        .only("id", "source_id", "sha256", "fetched_at")
-    }
+    latest_snapshots = snapshots_latest(source_ids={e.source_id for e in evidence})
     for item in evidence:
         item.export_snapshot = latest_snapshots.get(item.source_id)
     evidence_by_claim = _grouped(evidence, "claim_id")

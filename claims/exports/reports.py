@@ -29,7 +29,7 @@ from claims.models import (
 )
 from claims.permissions import can_edit_claims, can_review_claims
 from claims.reviewing.markdown import render_markdown
-from sources.models import Snapshot
+from sources.selectors import snapshots_latest
 
 # Report headings for each stance, in the order a reader needs them.
 STANCE_GROUPS = (
@@ -58,19 +58,10 @@ class EvidenceGroup:
 
 
 def _report_queryset():
-    snapshots = Prefetch(
-        "source__snapshots",
-        # Only what the report prints: never the archived body.
-        queryset=Snapshot.objects.only("id", "source_id", "sha256", "fetched_at").order_by(
-            "-fetched_at"
-        ),
-        to_attr="report_snapshots",
-    )
     evidence = Prefetch(
         "evidence",
         queryset=Evidence.objects.active()
         .select_related("source__outlet", "added_by")
-        .prefetch_related(snapshots)
         .order_by("added_at", "id"),
         to_attr="report_evidence",
     )
@@ -110,9 +101,10 @@ def claim_report(*, claim_id: int, user) -> dict:
     except Claim.DoesNotExist:
         raise Http404("No claim found.") from None
 
+    # Only what the report prints of each source's latest copy: never the archived body.
+    latest = snapshots_latest(source_ids={item.source_id for item in claim.report_evidence})
     for item in claim.report_evidence:
-        snapshots = item.source.report_snapshots
-        item.snapshot = snapshots[0] if snapshots else None
+        item.snapshot = latest.get(item.source_id)
     groups = [
         EvidenceGroup(
             stance=stance,

@@ -70,13 +70,13 @@ def fact_check_detail(request, slug: str):
 def fact_check_archived_copy(request, slug: str, snapshot_id: int):
     """The archived copy of a source the published verdict cites: extracted text, SHA-256,
     fetch time and final URL. Any other snapshot, and anything unpublished, is a 404."""
-    from sources.models import Snapshot
+    from sources.selectors import snapshot_for_display
 
     claim, version = _published_or_404(slug)
     cited = {s.pk: s for s in selectors.cited_snapshots(version).values()}
     if snapshot_id not in cited:
         raise Http404("No archived copy here.")
-    snapshot = Snapshot.objects.select_related("source__outlet").defer("raw_gzip").get(pk=snapshot_id)
+    snapshot = snapshot_for_display(snapshot_id=snapshot_id)
     return render(
         request,
         "public/archived_copy.html",

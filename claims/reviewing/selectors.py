@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from claims.models import (
     Claim,
@@ -18,6 +19,8 @@ from claims.models import (
     VerdictState,
     VerdictVersion,
 )
+from claims.permissions import require_editor, require_reviewer
+from claims.selectors import claim_get_for_user
 
 # --- Ratings --------------------------------------------------------------------------
 
@@ -31,6 +34,29 @@ def rating_scale_bounds() -> tuple[int, int]:
     published verdict may still carry a rating that has since been retired."""
     bounds = Rating.objects.aggregate(worst=Min("rating_value"), best=Max("rating_value"))
     return (bounds["worst"] or 1, bounds["best"] or 5)
+
+
+# --- Fetchers (the access rule: README, "Access: 403 or 404") ------------------------
+
+
+def verdict_claim_get_for_user(user, claim_id: int) -> Claim:
+    """The claim whose Verdict tab this is. Someone outside the desk gets 403 before any
+    lookup (an exception to the 404 rule that tests/reviewing/test_views.py pins)."""
+    require_editor(user)
+    return claim_get_for_user(user, claim_id)
+
+
+def version_get_for_user(user, version_id: int, *, review: bool = False) -> VerdictVersion:
+    """A verdict version for the desk (``review``: for a reviewer). 403 before any lookup for
+    anyone else (pinned like the tab), 404 for a missing version."""
+    require_reviewer(user) if review else require_editor(user)
+    return get_object_or_404(VerdictVersion, pk=version_id)
+
+
+def notification_get_for_user(user, notification_id: int) -> Notification:
+    """One of the user's own notifications; anyone else's is a 404 (never "not yours")."""
+    require_editor(user)
+    return get_object_or_404(Notification, pk=notification_id, recipient=user)
 
 
 # --- Verdict versions -----------------------------------------------------------------
@@ -251,20 +277,11 @@ def cited_snapshots(version: VerdictVersion) -> dict:
     """{source id: Snapshot} for the sources ``version`` cites: the copy archived at or before
     the verdict's publication (what the desk saw), else the first one archived after it.
     Only these are public (see public_views.fact_check_archived_copy); the body stays out."""
-    from sources.models import Snapshot
+    from sources.selectors import snapshots_as_of
 
-    source_ids = {e.source_id for e in version.cited_evidence.all()}
-    published = version.published_at
-    chosen: dict = {}
-    for snapshot in (
-        Snapshot.objects.filter(source_id__in=source_ids)
-        .only("id", "source_id", "sha256", "fetched_at", "final_url")
-        .order_by("source_id", "fetched_at", "pk")
-    ):
-        current = chosen.get(snapshot.source_id)
-        if current is None or (published is not None and snapshot.fetched_at <= published):
-            chosen[snapshot.source_id] = snapshot
-    return chosen
+    return snapshots_as_of(
+        source_ids={e.source_id for e in version.cited_evidence.all()}, moment=version.published_at
+    )
 
 
 def public_claim_by_slug(slug: str) -> Claim | None:

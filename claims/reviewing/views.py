@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.models import Claim, Notification, VerdictState, VerdictVersion
-from claims.permissions import can_edit_claims, can_review_claims, require_editor, require_reviewer
+from claims.models import Claim, Notification, VerdictState
+from claims.permissions import can_edit_claims, can_review_claims, require_editor
 from claims.reviewing import notifications, selectors, services
 from claims.reviewing.forms import ApproveForm, RequestChangesForm, VerdictForm
 from claims.reviewing.markdown import render_markdown
+from workbench.http import is_htmx
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -77,8 +78,7 @@ def _page_context(request, claim: Claim) -> dict:
 @require_http_methods(["GET", "POST"])
 def verdict_page(request, claim_id: int):
     """The Verdict tab: history, the version under review, and the draft form."""
-    require_editor(request.user)
-    claim = get_object_or_404(Claim, pk=claim_id)
+    claim = selectors.verdict_claim_get_for_user(request.user, claim_id)
     context = _page_context(request, claim)
     latest, draft = context["latest"], context["draft"]
     form_kwargs = {
@@ -145,8 +145,7 @@ def verdict_page(request, claim_id: int):
 
 @require_POST
 def verdict_submit(request, version_id: int):
-    require_editor(request.user)
-    version = get_object_or_404(VerdictVersion, pk=version_id)
+    version = selectors.version_get_for_user(request.user, version_id)
     try:
         services.verdict_submit(actor=request.user, version_id=version.pk)
     except ValidationError as error:
@@ -158,8 +157,7 @@ def verdict_submit(request, version_id: int):
 
 @require_POST
 def verdict_approve(request, version_id: int):
-    require_reviewer(request.user)
-    version = get_object_or_404(VerdictVersion, pk=version_id)
+    version = selectors.version_get_for_user(request.user, version_id, review=True)
     form = ApproveForm(request.POST)
     form.is_valid()
     try:
@@ -176,8 +174,7 @@ def verdict_approve(request, version_id: int):
 
 @require_POST
 def verdict_request_changes(request, version_id: int):
-    require_reviewer(request.user)
-    version = get_object_or_404(VerdictVersion, pk=version_id)
+    version = selectors.version_get_for_user(request.user, version_id, review=True)
     form = RequestChangesForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say what needs to change, so the author can revise it.")
@@ -211,10 +208,9 @@ def reviews(request):
 
 @require_POST
 def notification_read(request, pk: int):
-    require_editor(request.user)
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification = selectors.notification_get_for_user(request.user, pk)
     notification = notifications.notification_mark_read(actor=request.user, notification_id=notification.pk)
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return render(request, "reviewing/reviews.html#notification", {"notification": notification})
     messages.success(request, "Marked as read.")
     return redirect(reverse("reviewing:reviews"))

@@ -1,11 +1,12 @@
-"""Nothing but claims/services.py assigns Claim.status (house style: one place per transition)."""
+"""Nothing but the workflow services assign Claim.status (house style: one place per transition)."""
 
 import ast
 from pathlib import Path
 
 from django.conf import settings
 
-ALLOWED = {Path("claims/services.py")}
+# The workflow, and folding a duplicate into its original (which points it at the original).
+ALLOWED = {Path("claims/services/workflow.py"), Path("claims/services/duplicates.py")}
 
 
 def _status_assignments(path: Path):

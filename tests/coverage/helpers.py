@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from claims.corroboration.matching import documents_index
+from sources.documents import documents_index
 from sources.language import detect_language
 from sources.models import Document
 from tests.factories import OutletFactory
@@ -50,6 +50,6 @@ def make_document(*, title: str, text: str = "", summary: str = "", outlet=None,
         fingerprint=fingerprint,
         **fields,
     )
-    documents_index([document.pk])
+    documents_index(document_ids=[document.pk], only_missing=True)
     document.refresh_from_db()
     return document

@@ -57,7 +57,9 @@ def test_the_snippet_escapes_html_in_the_article(editor_client, editor):
 
 
 def test_highlight_escapes_everything_but_its_own_markers():
-    from claims.corroboration.selectors import MARK_END, MARK_START, highlight
+    from workbench.http import MARK_START
+    from workbench.http import MARK_STOP as MARK_END
+    from workbench.http import highlight_html as highlight
 
     raw = f"<script>x</script> {MARK_START}Russia{MARK_END} & co"
     assert highlight(raw) == "&lt;script&gt;x&lt;/script&gt; <mark>Russia</mark> &amp; co"

@@ -16,12 +16,9 @@ from sources.models import Feed
 
 def _matcher():
     """Both coverage matching passes, in this process (the lexical one, then embedding and
-    the semantic one), or None if that part of the app is not present."""
-    try:
-        from claims.corroboration.embedding import documents_embed
-        from claims.corroboration.matching import documents_match, documents_match_semantic
-    except ImportError:
-        return None
+    the semantic one). A hook: a caller (a test) may swap it for None to store only."""
+    from claims.corroboration.embedding import documents_embed
+    from claims.corroboration.matching import documents_match, documents_match_semantic
 
     def match(document_ids):
         documents_match(document_ids=document_ids)

@@ -15,7 +15,8 @@ from claims.models import Claim, ClaimStatus
 from claims.permissions import ADMIN_GROUP, EDITOR_GROUP, REVIEWER_GROUP
 from claims.reviewing.demo import seed_verdicts
 from claims.roles import ensure_roles
-from sources.models import Outlet, Source
+from sources.outlets import outlet_for_domain
+from sources.services import source_describe
 
 DEMO_USERS = [
     # username, groups, is_superuser
@@ -111,24 +112,15 @@ class Command(BaseCommand):
     def _outlets(self):
         outlets = {}
         for name, domain, kind, country in demo_data.OUTLETS:
-            outlets[domain], _ = Outlet.objects.get_or_create(
-                domain=domain, defaults={"name": name, "kind": kind, "country": country}
-            )
+            outlets[domain] = outlet_for_domain(domain, name=name, kind=kind, country=country)
         return outlets
 
     def _sources(self, outlets):
         sources = {}
         for key, (domain, kind, url, title, description, published) in demo_data.SOURCES.items():
-            lookup = {"url": url} if url else {"title": title, "url": ""}
-            sources[key], _ = Source.objects.get_or_create(
-                **lookup,
-                defaults={
-                    "title": title,
-                    "kind": kind,
-                    "outlet": outlets.get(domain),
-                    "description": description,
-                    "published_at": f"{published.isoformat()}T12:00:00Z",
-                },
+            sources[key] = source_describe(
+                url=url, title=title, kind=kind, outlet=outlets.get(domain),
+                description=description, published_at=f"{published.isoformat()}T12:00:00Z",
             )
         return sources
 
