@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="claims.monitoring.tasks.alerts_scan", ignore_result=True,
+@shared_task(name="claims.monitoring.tasks.alerts_scan",
              soft_time_limit=120, time_limit=180)
 def alerts_scan() -> str:
     """Hourly: raise new desk alerts once, resolve cleared ones (see claims.monitoring.alerts)."""
