@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from claims import services
 from claims.models import ActivityEvent, Claim, Rating, Review, VerdictVersion
-from sources.models import Source, SourceKind
+from sources.models import SourceKind
 
 TAG = "desk-history"
 WEEKS = 12
@@ -43,10 +43,6 @@ def seed_desk_history(users: dict, *, now: datetime | None = None) -> int:
     editors = [users["editor"], users.get("editor2") or users["editor"]]
     reviewer = users["reviewer"]
     ratings = list(Rating.objects.filter(is_retired=False).order_by("order"))
-    records, _ = Source.objects.get_or_create(
-        url="", title="Desk call log: press offices contacted", kind=SourceKind.DOCUMENT,
-        defaults={"description": "Calls and emails to the parties, kept by the desk."},
-    )
     for n in range(CLAIMS):
         author = editors[n % len(editors)]
         logged = now - timedelta(days=rng.uniform(1, WEEKS * 7 - 1))
@@ -69,8 +65,12 @@ def seed_desk_history(users: dict, *, now: datetime | None = None) -> int:
             services.claim_triage(actor=author, claim_id=claim.pk)
             later(rng.uniform(1, 24))
             services.claim_start_research(actor=author, claim_id=claim.pk)
-            evidence = services.evidence_add(actor=author, claim_id=claim.pk, source=records,
-                                             stance="context", note="Asked the press office.")
+            evidence = services.evidence_add_manual(
+                actor=author, claim_id=claim.pk, kind=SourceKind.DOCUMENT,
+                title="Desk call log: press offices contacted",
+                description="Calls and emails to the parties, kept by the desk.",
+                stance="context", note="Asked the press office.",
+            )
             later(rng.uniform(2, 24))
             sent_back = rng.random() < 0.3
             version = None
