@@ -4,9 +4,10 @@ Embedding costs CPU (``core.embeddings``), so it runs in a Celery queue of its o
 (``settings.CELERY_EMBEDDING_QUEUE``), consumed by its own worker process, and never in a web
 request (the intake warning embeds the one short text being typed, nothing else).
 
-* ``documents_embed``: each document's lead units (headline and first sentences) are embedded;
-  the normalised mean goes to ``Document.embedding`` (pgvector, HNSW-indexed) and the units
-  to ``embedding_units`` for the stance model. Then the semantic matching pass runs
+* ``documents_embed``: each document is embedded as one passage, its headline and the start of
+  its lede (``text.lead_passage``, bounded in tokens: the encoder's cost grows with every
+  token). The vector goes to ``Document.embedding`` (pgvector, HNSW-indexed) and, as the one
+  row the stance model reads, to ``embedding_units``. Then the semantic matching pass runs
   (``matching.documents_match_semantic``): vector candidates, cross-lingual stance.
 * ``claims_embed``: a claim's language is detected (its full-text vector is rebuilt with that
   language's configuration) and its text embedded as a ``query:``.
@@ -42,8 +43,8 @@ def embedding_queue() -> str:
     return settings.CELERY_EMBEDDING_QUEUE
 
 
-def _units_of(doc: dict) -> list[str]:
-    return text.lead_units(doc["title"], text.document_body(doc["summary"], doc["text_head"]))
+def _passage_of(doc: dict) -> str:
+    return text.lead_passage(doc["title"], text.document_body(doc["summary"], doc["text_head"]))
 
 
 def documents_embed(*, document_ids: Iterable[int]) -> list[int]:
@@ -61,15 +62,15 @@ def documents_embed(*, document_ids: Iterable[int]) -> list[int]:
         )
         if not chunk:
             continue
-        units = [_units_of(doc) for doc in chunk]
-        vectors = embeddings.embed_documents([u or ["-"] for u in units])
-        for doc, doc_units, unit_vectors in zip(chunk, units, vectors, strict=True):
+        passages = [_passage_of(doc) or "-" for doc in chunk]
+        vectors = embeddings.embed_passages(passages)
+        for doc, passage, vector in zip(chunk, passages, vectors, strict=True):
             fields = {
-                "embedding": embeddings.mean_vector(unit_vectors).tolist(),
-                "embedding_units": embeddings.pack_units(unit_vectors),
+                "embedding": vector.tolist(),
+                "embedding_units": embeddings.pack_units(vector[None, :]),
             }
             if not doc["language"]:
-                fields["language"] = detect_language(" ".join(doc_units)[:600])
+                fields["language"] = detect_language(passage)
             Document.objects.filter(pk=doc["id"], embedding__isnull=True).update(**fields)
             done.append(doc["id"])
     return done

@@ -22,11 +22,10 @@ def test_a_chinese_and_a_russian_report_sit_closer_to_the_english_claim_than_off
     assert (on_topic @ claim).min() > (off_topic @ claim).max()
 
 
-def test_document_vectors_are_the_normalised_mean_of_their_units_and_pack_compactly():
-    [units] = embeddings.embed_documents([["Kremlin denies request", "It said no."]])
-    mean = embeddings.mean_vector(units)
-    assert units.shape == (2, embeddings.DIM)
-    assert abs(np.linalg.norm(mean) - 1) < 1e-3
+def test_passage_vectors_are_normalised_and_pack_compactly():
+    units = embeddings.embed_passages(["Kremlin denies request. It said no."])
+    assert units.shape == (1, embeddings.DIM)
+    assert abs(np.linalg.norm(units[0]) - 1) < 1e-3
     restored = embeddings.unpack_units(embeddings.pack_units(units))
     assert np.allclose(restored, units, atol=1e-3)
     assert embeddings.unpack_units(None).shape == (0, embeddings.DIM)

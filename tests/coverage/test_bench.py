@@ -18,6 +18,10 @@ def test_coverage_bench_prints_its_figures_and_removes_its_batch():
                       r"p50 (\d+) ms, p95 (\d+) ms per batch", text)
     assert match, text
     assert float(match.group(1)) > 0
+    # The English path's synthetic articles are read as English, as real ones would be.
+    assert "100% detected as English" in text
+    assert re.search(r"embedding path, median of 1 runs: [\d.]+ documents/second per worker core",
+                     text), text
     assert not Claim.objects.exists()
     assert not Document.objects.exists()
     assert not CoverageSuggestion.objects.exists()

@@ -116,13 +116,13 @@ def test_the_semantic_pass_relabels_undecided_suggestions_but_never_decided_ones
     assert (dismissed.stance, dismissed.status) == ("supports", "dismissed")
 
 
-def test_documents_embed_is_idempotent_and_stores_a_vector_and_units(claim):
+def test_documents_embed_is_idempotent_and_stores_one_passage_vector(claim):
     chinese = make_document(**CHINESE_DENIAL)
 
     assert documents_embed(document_ids=[chinese.pk]) == [chinese.pk]
     assert documents_embed(document_ids=[chinese.pk]) == []
     chinese.refresh_from_db()
-    assert len(chinese.embedding) == 384 and len(bytes(chinese.embedding_units)) == 2 * 384 * 2
+    assert len(chinese.embedding) == 384 and len(bytes(chinese.embedding_units)) == 384 * 2
 
 
 def test_the_coverage_tab_and_the_inbox_show_the_language_and_highlight_the_passage(

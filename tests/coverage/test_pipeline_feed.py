@@ -1,5 +1,9 @@
 """The whole pipeline on a real worker, from a real feed poll: feed -> documents ->
-suggestions (supports and denies) -> accepted evidence -> archived snapshots."""
+suggestions (a denial among them) -> accepted evidence -> archived snapshots.
+
+Stance quality is measured elsewhere (``stance_eval``, ``test_stance_product.py``); here the
+confirmation's label is whatever the model says (the full head reads "..., officials
+confirmed" as discuss at 0.70, the lexical head as agree), and the test follows it through."""
 
 import pytest
 
@@ -54,12 +58,16 @@ def test_a_feed_poll_ends_in_accepted_archived_evidence(news_site, live_worker, 
              message=f"no suggestions; worker log:\n{live_worker.log()}")
     assert FeedPoll.objects.get(feed=feed).status == "succeeded"
     assert Document.objects.count() == 2
-    assert set(CoverageSuggestion.objects.values_list("stance", flat=True)) == {"supports", "denies"}
+    stances = dict(CoverageSuggestion.objects.values_list("document__title", "stance"))
+    assert stances["Fake: Russia did not ask China for military assistance"] == "denies"
+    assert stances["Russia asked China for military assistance, officials confirmed"] in (
+        "supports", "discusses")
 
     for suggestion in CoverageSuggestion.objects.all():
         services.suggestion_accept(actor=editor, suggestion_id=suggestion.pk)
 
-    assert set(Evidence.objects.filter(claim=claim).values_list("stance", flat=True)) == {"supports", "denies"}
+    assert sorted(Evidence.objects.filter(claim=claim).values_list("stance", flat=True)) == sorted(
+        stances.values())
     wait_for(lambda: Snapshot.objects.count() == 2, timeout=120,
              message=f"pages not archived; worker log:\n{live_worker.log()}")
     assert not Evidence.objects.filter(claim=claim).exclude(source__fetch_status="fetched").exists()

@@ -100,7 +100,7 @@ def test_secrets_and_local_state_stay_out_of_the_image(tmp_path):
 def test_the_real_checkout_sends_the_code_and_nothing_local():
     context = build_context(ROOT)
     for needed in ("manage.py", "requirements.lock", "Dockerfile", "workbench/settings.py",
-                   "workbench/wsgi.py", "claims/corroboration/artifacts/stance_model.joblib",
+                   "workbench/wsgi.py", "claims/corroboration/artifacts/stance_model.npz",
                    "static/js/htmx.min.js", "templates/base.html"):
         assert needed in context, needed
     forbidden = re.compile(r"(^|/)(\.env($|\.(?!example$))|var/|\.venv/|\.git/|__pycache__/)")

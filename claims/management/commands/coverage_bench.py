@@ -56,14 +56,16 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"run {number}: English path {result.documents_per_second:7.1f} docs/s · "
                     f"p50 {result.p50 * 1000:6.0f} ms · p95 {result.p95 * 1000:6.0f} ms per "
-                    f"{result.batch_size}-document batch · {result.suggestions} suggestions"
+                    f"{result.batch_size}-document batch · {result.suggestions} suggestions · "
+                    f"{result.english_share:.0%} detected as English"
                 )
                 if embed_n:
                     result = bench.run_embedding(embed_n)
                     embedded.append(result)
                     self.stdout.write(
                         f"run {number}: embedding path {result.documents_per_second:7.1f} docs/s "
-                        f"per worker core · {result.documents} documents · "
+                        f"per worker core · {result.documents} documents · embedding "
+                        f"{result.documents / max(result.embed_seconds, 1e-9):.1f} docs/s alone · "
                         f"{result.suggestions} suggestions after both passes"
                     )
                 if not opts["keep"]:
@@ -78,6 +80,12 @@ class Command(BaseCommand):
             f"{statistics.median(r.p50 for r in english) * 1000:.0f} ms, p95 "
             f"{statistics.median(r.p95 for r in english) * 1000:.0f} ms per batch"
         ))
+        import resource
+
+        # Linux reports kilobytes. This process did a worker's work with every model loaded
+        # (language detector, stance model and, with --embed-documents, the e5 encoder).
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(f"peak resident memory of this process: {peak:.0f} MB")
         if embedded:
             self.stdout.write(self.style.SUCCESS(
                 f"embedding path, median of {len(embedded)} runs: "

