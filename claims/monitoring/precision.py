@@ -131,8 +131,8 @@ def _related_precision(matrix: list[list[int]]) -> tuple[float, int] | None:
 def _offline_from(path: str, mtime: float) -> dict:
     try:
         metadata = json.loads(Path(path).read_text())
-        tests = metadata["test"]
-    except (OSError, ValueError, KeyError):
+        tests = metadata.get("report") or metadata["test"]  # "test" in metadata before 2026-11-30
+    except (OSError, ValueError, KeyError, AttributeError):
         return {"stance": {}, "language": {}}
     size = len(MODEL_ORDER)
     pooled = [[0] * size for _ in range(size)]
