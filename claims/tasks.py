@@ -14,6 +14,7 @@ from claims import services
 from claims.corroboration import tasks as corroboration_tasks  # noqa: F401 - registers them
 from claims.exports import tasks as exports_tasks  # noqa: F401 - registers them
 from claims.models import Claim
+from claims.monitoring import tasks as monitoring_tasks  # noqa: F401 - registers them
 from claims.reviewing import tasks as reviewing_tasks  # noqa: F401 - registers them
 
 logger = logging.getLogger(__name__)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import http.client
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -101,6 +102,24 @@ __all__ = [
 # --------------------------------------------------------------------------- fetch
 
 
+def _counting_errors(function: Callable[..., FetchResult]) -> Callable[..., FetchResult]:
+    """Count every failed fetch by its reason for the operations metrics (sources.metrics)."""
+    from functools import wraps
+
+    @wraps(function)
+    def counted(*args: Any, **kwargs: Any) -> FetchResult:
+        try:
+            return function(*args, **kwargs)
+        except FetchError as exc:
+            from sources.metrics import fetch_error_observed
+
+            fetch_error_observed(exc.reason_code)
+            raise
+
+    return counted
+
+
+@_counting_errors
 def fetch(
     url: str,
     *,
