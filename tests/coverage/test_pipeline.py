@@ -50,7 +50,8 @@ def test_feed_items_become_suggestions_and_accepted_evidence(live_worker, editor
     for suggestion in CoverageSuggestion.objects.all():
         services.suggestion_accept(actor=editor, suggestion_id=suggestion.pk)
     # Never relabelled once accepted: the evidence carries the accepted suggestion's stance.
-    accepted = set(CoverageSuggestion.objects.values_list("stance", "document__outlet__name"))
+    accepted = {(services.EVIDENCE_STANCE[stance], outlet) for stance, outlet in
+                CoverageSuggestion.objects.values_list("stance", "document__outlet__name")}
     assert set(Evidence.objects.filter(claim=claim).values_list("stance", "speaker")) == accepted
     assert ("denies", "Wire") in accepted
 

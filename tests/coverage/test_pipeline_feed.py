@@ -68,7 +68,8 @@ def test_a_feed_poll_ends_in_accepted_archived_evidence(news_site, live_worker, 
 
     # The semantic pass may relabel an undecided suggestion until it is accepted, never after:
     # the evidence carries each accepted suggestion's stance.
-    accepted = sorted(CoverageSuggestion.objects.values_list("stance", flat=True))
+    accepted = sorted(services.EVIDENCE_STANCE[stance]
+                      for stance in CoverageSuggestion.objects.values_list("stance", flat=True))
     assert sorted(Evidence.objects.filter(claim=claim).values_list("stance", flat=True)) == accepted
     assert "denies" in accepted
     wait_for(lambda: Snapshot.objects.count() == 2, timeout=120,
