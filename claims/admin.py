@@ -10,6 +10,7 @@ from claims.models import (
     ActivityEvent,
     Claim,
     CoverageSuggestion,
+    DeskAlert,
     Evidence,
     GatherRun,
     Note,
@@ -134,7 +135,8 @@ class CoverageSuggestionAdmin(admin.ModelAdmin):
     search_fields = ["claim__text", "document__title", "document__canonical_url"]
     list_select_related = ["claim", "document"]
     readonly_fields = ["claim", "document", "relevance", "stance", "stance_confidence",
-                       "status", "evidence", "decided_by", "decided_at", "created_at"]
+                       "status", "evidence", "decided_by", "decided_at", "corrected_stance",
+                       "corrected_by", "corrected_at", "created_at"]
 
     def has_add_permission(self, request):
         return False
@@ -153,3 +155,18 @@ class GatherRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+@admin.register(DeskAlert)
+class DeskAlertAdmin(admin.ModelAdmin):
+    """Alerts are raised and resolved by the hourly scan (claims.monitoring.alerts)."""
+
+    list_display = ["kind", "message", "raised_at", "resolved_at"]
+    list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["message", "key"]
+    readonly_fields = [f.name for f in DeskAlert._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

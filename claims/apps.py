@@ -7,5 +7,9 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from claims import followups
+        from claims.monitoring import metrics
+        from workbench.metrics import metrics_register_collector
 
         followups.register()
+        for collect in (metrics.coverage_suggestions, metrics.desk_alerts, metrics.followup_work):
+            metrics_register_collector(collect)

@@ -708,6 +708,24 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, url: str) -> 
 # --------------------------------------------------------------------------- fetch
 
 
+def _counting_errors(function):
+    """Count every failed fetch by its reason for the operations metrics (sources.metrics)."""
+    from functools import wraps
+
+    @wraps(function)
+    def counted(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except FetchError as exc:
+            from sources.metrics import fetch_error_observed
+
+            fetch_error_observed(exc.reason_code)
+            raise
+
+    return counted
+
+
+@_counting_errors
 def fetch(
     url: str,
     *,

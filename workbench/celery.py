@@ -22,3 +22,11 @@ def _ensure_filesystem_broker_folders(sender, **kwargs):
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key], exist_ok=True)
+
+
+@app.on_after_finalize.connect
+def _count_task_outcomes(sender, **kwargs):
+    """Task outcomes for the operations metrics (workbench.metrics)."""
+    from workbench.metrics import task_outcome_counting
+
+    task_outcome_counting()

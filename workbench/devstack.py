@@ -72,7 +72,7 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
-    call_command("seed_demo")
+    call_command("seed_demo", history=True)  # past weeks of desk work: the dashboard has shape
 
     python = sys.executable
     children: dict[str, subprocess.Popen] = {}

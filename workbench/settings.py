@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the time it records covers every other middleware too.
+    "workbench.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -194,7 +196,8 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 # plain HTTP, and tell browsers to use HTTPS for DJANGO_HSTS_SECONDS.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
 # The container healthcheck calls /healthz over plain HTTP from inside: no redirect for it.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Prometheus scrapes /metrics the same way, inside the deployment's network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
@@ -268,7 +271,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Task modules beyond each app's tasks.py.
 CELERY_IMPORTS = [
     "sources.feed_tasks", "claims.corroboration.tasks", "claims.reviewing.tasks",
-    "claims.exports.tasks", "workbench.followup",
+    "claims.exports.tasks", "claims.monitoring.tasks", "workbench.followup",
 ]
 # Each beat message expires before the next one is due, so while the workers are down the
 # queue holds at most one of each instead of one a minute.
@@ -286,7 +289,18 @@ CELERY_BEAT_SCHEDULE = {
     # Sends documents and claims that still lack an embedding to the embedding queue.
     "embed-missing": {"task": "claims.corroboration.tasks.embeddings_sweep", "schedule": 5 * 60.0,
                       "options": {"expires": 5 * 60 - 5}},
+    # Raises desk alerts (stale claims, assignees who left, cited sources changed after
+    # publication, failing feeds) once each, and notifies the people concerned.
+    "scan-desk-alerts": {"task": "claims.monitoring.tasks.alerts_scan", "schedule": 60 * 60.0,
+                         "options": {"expires": 60 * 60 - 60}},
 }
+# Desk alerts: an open claim with no activity for this many days is stale; a feed failing
+# for this many hours with no success is reported.
+ALERT_STALE_DAYS = env_int("ALERT_STALE_DAYS", 7)
+ALERT_FEED_FAILING_HOURS = env_int("ALERT_FEED_FAILING_HOURS", 24)
+# /metrics (Prometheus): off unless a bearer token or an allow-list of addresses is set.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = os.environ.get("METRICS_ALLOWED_IPS", "")
 # Follow-up work still pending this long after it was last queued is queued again; it must
 # be longer than any task's hard time limit. After this many attempts that never finished
 # (the worker was killed each time) the work is parked as failed, its reason shown.

@@ -3,9 +3,11 @@ from django.urls import include, path
 
 from claims.reviewing.public_views import ratings_stylesheet
 from workbench.health import healthz
+from workbench.metrics import metrics_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("ratings.css", ratings_stylesheet, name="ratings_css"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
@@ -16,5 +18,6 @@ urlpatterns = [
     path("", include("claims.corroboration.urls")),
     path("", include("sources.urls")),
     path("", include("claims.exports.urls")),
+    path("", include("claims.dashboard.urls")),
     path("", include("claims.urls")),
 ]

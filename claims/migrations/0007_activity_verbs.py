@@ -41,6 +41,7 @@ WORDS_TO_CODES = {
 }
 CODES = set(WORDS_TO_CODES.values()) | {
     "evidence_edited", "evidence_removed", "claim_corrected", "evidence_corrected", "legacy",
+    "coverage_stance_corrected",
 }
 
 

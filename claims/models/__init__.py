@@ -1,6 +1,8 @@
 """The newsroom's models, one module per area: core (claims, evidence, activity),
-verdicts (ratings, verdict versions, reviews, notifications) and coverage (suggestions)."""
+verdicts (ratings, verdict versions, reviews, notifications), coverage (suggestions) and
+alerts (desk alerts)."""
 
+from claims.models.alerts import AlertKind, DeskAlert  # noqa: F401
 from claims.models.core import (  # noqa: F401
     OPEN_STATUSES,
     ActivityEvent,

@@ -109,6 +109,10 @@ class Claim(models.Model):
             ),
             models.Index(fields=["status", "-created_at"], name="claim_status_created"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status"),
+            # The dashboard's weekly figures read claims by when they were logged and published.
+            models.Index(fields=["created_at"], name="claim_created_at"),
+            models.Index(fields=["published_at"], condition=Q(published_at__isnull=False),
+                         name="claim_published_at"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -282,6 +286,7 @@ class ActivityVerb(models.TextChoices):
     COVERAGE_DISMISSED = "coverage_dismissed", "dismissed coverage"
     COVERAGE_RESTORED = "coverage_restored", "restored coverage"
     COVERAGE_GATHERED = "coverage_gathered", "gathered coverage"
+    COVERAGE_STANCE_CORRECTED = "coverage_stance_corrected", "corrected the stance of coverage"
     NOTIFICATION_EMAILED = "notification_emailed", "emailed a notification"
     # Rows older than the vocabulary whose verb it did not know: the words are kept in
     # details["legacy_verb"] (see migration 0007).
@@ -305,7 +310,11 @@ class ActivityEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["claim", "-at"], name="activity_claim_at")]
+        indexes = [
+            models.Index(fields=["claim", "-at"], name="activity_claim_at"),
+            # Rejections per week, on the dashboard.
+            models.Index(fields=["at"], condition=Q(verb="rejected"), name="activity_rejected_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor} {self.verb_text} {self.claim_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -43,11 +43,24 @@ class CoverageSuggestion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A reviewer's correction of the predicted stance of accepted coverage: a label for the
+    # model's live precision and for retraining (claims.monitoring). Blank: not corrected.
+    corrected_stance = models.CharField(max_length=10, choices=CoverageStance.choices, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-relevance"]
-        indexes = [models.Index(fields=["claim", "status"], name="suggestion_claim_status")]
+        indexes = [
+            models.Index(fields=["claim", "status"], name="suggestion_claim_status"),
+            # The dashboard: suggestions by week made, and the model's labels by when decided.
+            models.Index(fields=["created_at"], name="suggestion_created_at"),
+            models.Index(fields=["decided_at"], condition=Q(decided_at__isnull=False),
+                         name="suggestion_decided_at"),
+        ]
         constraints = [
             # One suggestion per (claim, document): a dismissed one is never suggested again.
             models.UniqueConstraint(fields=["claim", "document"], name="suggestion_once_per_claim"),
@@ -60,6 +73,11 @@ class CoverageSuggestion(models.Model):
             models.CheckConstraint(
                 condition=Q(stance_confidence__gte=0) & Q(stance_confidence__lte=1),
                 name="suggestion_confidence_0_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrected_stance="") | (Q(corrected_stance__in=CoverageStance.values)
+                                                    & Q(status=SuggestionStatus.ACCEPTED)),
+                name="suggestion_correction_only_when_accepted",
             ),
         ]
 

@@ -154,6 +154,7 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["at"]
+        indexes = [models.Index(fields=["at"], name="review_at")]  # the dashboard's review weeks
         constraints = [
             models.CheckConstraint(
                 condition=Q(decision__in=ReviewDecision.values), name="review_decision_valid"

@@ -121,6 +121,11 @@ FILL = {
     "claims:evidence_manual": lambda w: {"pk": w.claims["researching"].pk},
     "claims:denial_record": lambda w: {"pk": w.claims["researching"].pk},
     "claims:note_create": lambda w: {"pk": w.claims["researching"].pk},
+    "dashboard:dashboard": lambda w: {},
+    "dashboard:csv": lambda w: {"key": "throughput"},
+    "dashboard:model_labels": lambda w: {},
+    "dashboard:suggestion_stance": lambda w: {"suggestion_id": w.suggestion.pk},
+    "metrics": lambda w: {},
 }
 
 # Anyone may see these, logged in or not.
@@ -157,6 +162,7 @@ POST_DATA = {
     "sources:feed_list": lambda w: {"url": "https://evil.example/feed.xml", "kind": "rss",
                                     "interval_minutes": "30"},
     "sources:feed_toggle": lambda w: {"active": "0"},
+    "dashboard:suggestion_stance": lambda w: {"stance": "denies"},
 }
 
 

@@ -65,8 +65,10 @@ class Command(BaseCommand):
 
     def seed(self, batch: str, count: int):
         from claims.models import ActivityEvent, ActivityVerb, Claim, Evidence, Tag
+        from claims.roles import ensure_roles
         from sources.models import Outlet, Source
 
+        ensure_roles()  # a flushed database (a transactional test) has no groups until then
         rng = random.Random(42)
         filler = _vocabulary(rng)
         User = get_user_model()

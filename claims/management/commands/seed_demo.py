@@ -56,6 +56,10 @@ def demo_password() -> tuple[str, bool]:
 class Command(BaseCommand):
     help = "Create the demo newsroom (users, outlets, sources, claims). Debug only; idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--history", action="store_true",
+                            help="Also log a few months of past desk work, for the dashboard's charts")
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
@@ -69,6 +73,12 @@ class Command(BaseCommand):
             sources = self._sources(outlets)
             created = self._claims(users, sources)
             seed_verdicts(users)
+            if options.get("history"):
+                from claims.dashboard.demo_history import seed_desk_history
+
+                history = seed_desk_history(users)
+                if history:
+                    self.stdout.write(f"Desk history: {history} claims over the past weeks.")
         self._demo_feed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo newsroom ready: {created} new claims, "

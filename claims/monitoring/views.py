@@ -1,0 +1,47 @@
+"""The coverage model's labels: accepted coverage, where a reviewer corrects a stance."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from claims.models import CoverageSuggestion
+from claims.models.coverage import CoverageStance
+from claims.monitoring import services
+from claims.permissions import can_edit_claims, can_review_claims
+
+
+@require_GET
+def model_labels(request):
+    if not (can_edit_claims(request.user) or can_review_claims(request.user)):
+        raise PermissionDenied("The dashboard is for editors and reviewers.")
+    accepted = (CoverageSuggestion.objects.filter(status=CoverageSuggestion.Status.ACCEPTED)
+                .select_related("claim", "document", "corrected_by")
+                .only("pk", "stance", "stance_confidence", "corrected_stance", "corrected_at",
+                      "decided_at", "claim__id", "claim__text", "document__title",
+                      "document__canonical_url", "document__language", "corrected_by__username")
+                .order_by("-decided_at", "-pk"))
+    page = Paginator(accepted, 50).get_page(request.GET.get("page"))
+    return render(request, "claims/dashboard/model_labels.html", {
+        "nav": "dashboard", "page": page, "stances": CoverageStance.choices,
+        "can_correct": can_review_claims(request.user),
+    })
+
+
+@require_POST
+def suggestion_stance(request, suggestion_id: int):
+    try:
+        suggestion = services.suggestion_correct_stance(
+            actor=request.user, suggestion_id=suggestion_id, stance=request.POST.get("stance", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        shown = suggestion.corrected_stance or suggestion.stance
+        messages.success(request, f"Stance recorded as “{CoverageStance(shown).label}”. "
+                                  "It counts as a label for the coverage model.")
+    page = request.POST.get("page", "")
+    return redirect("dashboard:model_labels" if not page.isdigit() else
+                    f"/dashboard/model/labels/?page={page}")
