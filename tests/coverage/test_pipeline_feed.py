@@ -9,9 +9,9 @@ import pytest
 
 from claims.corroboration import services
 from claims.models import CoverageSuggestion, Evidence
-from sources.feed_tasks import feed_poll_task
 from sources.feeds import feed_add
 from sources.models import Document, FeedPoll, Snapshot
+from sources.tasks.feeds import feed_poll_task
 from tests.conftest import wait_for
 from tests.coverage.helpers import MILITARY_AID_CLAIM
 from tests.factories import make_claim
