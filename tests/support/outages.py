@@ -103,6 +103,14 @@ class EmbeddedPostgres:
                user=self.server.system_user, timeout=60)
 
     def start(self) -> None:
+        from pgserver._commands import pg_ctl
+
+        # pgserver's own start gives pg_ctl 10 s, which a loaded two-core machine exceeds now
+        # and then (the flaky "Timeout starting server"); start it here with pgserver's own
+        # arguments and a generous wait, then let pgserver adopt the running server.
+        pg_ctl(["-w", "-t", "120", "-o", '-h ""', "-o", f"-k {self.socket_dir}",
+                "-l", str(self.server.log), "start"],
+               pgdata=self.server.pgdata, user=self.server.system_user, timeout=150)
         self.server._postmaster_info = None
         self.server.ensure_postgres_running()
         socket_dir = str(self.server.get_postmaster_info().socket_dir)
