@@ -30,15 +30,20 @@ _HEAD_200 = b"HTTP/1.1 200 OK\r\n"
 _HEADERS = b"Content-Type: text/html; charset=utf-8\r\nX-Padding: " + b"p" * 400 + b"\r\n\r\n"
 
 
-class SlowServer:
+class _LoopbackServer:
+    """A listener on 127.0.0.1 (random port) that hands each connection to ``_handle`` in a
+    thread of its own, until ``stop``."""
+
+    scheme = "http"
+
     def __init__(self):
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self.port = self._listener.getsockname()[1]
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="slow-server", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name=type(self).__name__, daemon=True)
 
-    def start(self) -> SlowServer:
+    def start(self):
         self._thread.start()
         return self
 
@@ -47,8 +52,8 @@ class SlowServer:
         self._thread.join(timeout=5)
         self._listener.close()
 
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/") -> str:
+        return f"{self.scheme}://127.0.0.1:{self.port}{path}"
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -60,6 +65,24 @@ class SlowServer:
                 return
             threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
 
+    def _handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def _send(self, conn: socket.socket, data: bytes, ends: float, *, drip: float) -> bool:
+        """Send ``data`` at once, or a byte every ``drip`` seconds until ``ends`` or ``stop``;
+        False when cut short."""
+        if not drip:
+            conn.sendall(data)
+            return True
+        for byte in data:
+            if self._stop.is_set() or time.monotonic() > ends:
+                return False
+            conn.sendall(bytes([byte]))
+            time.sleep(drip)
+        return True
+
+
+class SlowServer(_LoopbackServer):
     def _handle(self, conn: socket.socket) -> None:
         with conn:
             conn.settimeout(2)
@@ -85,12 +108,7 @@ class SlowServer:
                 pass
 
     def _drip(self, conn: socket.socket, payload: bytes) -> None:
-        ends = time.monotonic() + MAX_SECONDS
-        for byte in payload:
-            if self._stop.is_set() or time.monotonic() > ends:
-                return
-            conn.sendall(bytes([byte]))
-            time.sleep(DRIP)
+        self._send(conn, payload, time.monotonic() + MAX_SECONDS, drip=DRIP)
 
 
 class SlowConnectListener:
@@ -119,7 +137,7 @@ class SlowConnectListener:
         self._listener.close()
 
 
-class SlowTLSServer:
+class SlowTLSServer(_LoopbackServer):
     """An HTTPS server on 127.0.0.1 (random port) that drips its side of the TLS handshake.
 
     The TLS work is real (``ssl`` on memory buffers, a certificate for 127.0.0.1 from a
@@ -130,6 +148,8 @@ class SlowTLSServer:
     short ones). Once the handshake is done the server answers with a small page, dripped
     ``DRIP`` seconds a byte unless ``drip_response`` is False.
     """
+
+    scheme = "https"
 
     def __init__(self, ca_dir, *, drip: float = DRIP, pause: float = 0.0, drip_response: bool = True):
         import trustme
@@ -144,33 +164,7 @@ class SlowTLSServer:
         self.pause = pause
         self.drip_response = drip_response
         self.handshakes_done = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.2)
-        self.port = self._listener.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="slow-tls-server", daemon=True)
-
-    def start(self) -> SlowTLSServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._listener.close()
-
-    def url(self, path: str = "/") -> str:
-        return f"https://127.0.0.1:{self.port}{path}"
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+        super().__init__()
 
     def _handle(self, conn: socket.socket) -> None:
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
@@ -218,15 +212,4 @@ class SlowTLSServer:
         if not data:
             return False
         incoming.write(data)
-        return True
-
-    def _send(self, conn: socket.socket, data: bytes, ends: float, *, drip: float) -> bool:
-        if not drip:
-            conn.sendall(data)
-            return True
-        for byte in data:
-            if self._stop.is_set() or time.monotonic() > ends:
-                return False
-            conn.sendall(bytes([byte]))
-            time.sleep(drip)
         return True
