@@ -14,7 +14,6 @@ Client (no network), for the default period and for a year.
 
 from __future__ import annotations
 
-import statistics
 import time
 import uuid
 
@@ -22,7 +21,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
-from django.test import Client, override_settings
+
+from claims.management.page_timing import pages_time
 
 PREFIX = "dashboard-bench-"
 
@@ -200,27 +200,9 @@ class Command(BaseCommand):
     # --- measuring ----------------------------------------------------------------------
 
     def measure(self, editor, runs: int):
-        pages = [("dashboard, 12 weeks", "/dashboard/"), ("dashboard, 52 weeks", "/dashboard/?weeks=52"),
-                 ("one chart's CSV, 52 weeks", "/dashboard/throughput.csv?weeks=52")]
-        with override_settings(
-            ALLOWED_HOSTS=["testserver"], DEBUG=False,
-            STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                      "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
-        ):
-            client = Client()
-            client.force_login(editor)
-            self.stdout.write(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8}")
-            for label, url in pages:
-                assert client.get(url).status_code == 200, url  # warm caches and connections
-                times = []
-                for _ in range(runs):
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200
-                times.sort()
-                p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-                self.stdout.write(f"{label:32} {statistics.median(times):8.1f} {p95:8.1f}")
+        pages = [("dashboard, 12 weeks", ["/dashboard/"]), ("dashboard, 52 weeks", ["/dashboard/?weeks=52"]),
+                 ("one chart's CSV, 52 weeks", ["/dashboard/throughput.csv?weeks=52"])]
+        pages_time(self.stdout, editor, pages, runs)
 
     # --- cleanup ------------------------------------------------------------------------
 

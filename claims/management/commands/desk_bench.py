@@ -11,7 +11,6 @@ of them with set-based SQL. Times are server time through Django's test Client (
 from __future__ import annotations
 
 import random
-import statistics
 import time
 import uuid
 
@@ -19,7 +18,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
-from django.test import Client, override_settings
+
+from claims.management.page_timing import pages_time
 
 WORDS = (
     "russia china ukraine military assistance drones grain exports sanctions minister denied "
@@ -182,27 +182,7 @@ class Command(BaseCommand):
             # lexical ranker, fused (the index is built by the first, warm-up request).
             ("intake warning (embedding)", [f"/claims/similar/?text={quote(t)}" for t in typed]),
         ]
-        with override_settings(
-            ALLOWED_HOSTS=["testserver"], DEBUG=False,
-            STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                      "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
-        ):
-            client = Client()
-            client.force_login(editor)
-            self.stdout.write(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8}")
-            for label, urls in pages:
-                for url in urls[:2]:  # warm caches and connections
-                    assert client.get(url).status_code == 200, url
-                times = []
-                for run in range(runs):
-                    url = urls[(run + 2) % len(urls)]
-                    start = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200
-                times.sort()
-                p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-                self.stdout.write(f"{label:32} {statistics.median(times):8.1f} {p95:8.1f}")
+        pages_time(self.stdout, editor, pages, runs)
 
     # --- cleanup ------------------------------------------------------------------------
 
