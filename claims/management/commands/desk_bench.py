@@ -1,6 +1,9 @@
 """Seed a removable batch of claims and time the desk's pages in-process.
 
     python manage.py desk_bench --claims 100000 --runs 30
+    python manage.py desk_bench --claims 100000 --profile   # and where each page's time goes
+    python manage.py desk_bench --claims 100000 --keep      # keep the batch, then measure it again:
+    python manage.py desk_bench --batch bench-1a2b3c4d
     python manage.py desk_bench --cleanup          # remove every bench batch
 
 The batch is marked: its claims carry the tag ``bench-<id>``, its sources live under
@@ -16,7 +19,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from claims.management.page_timing import pages_time
@@ -46,17 +49,24 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=20)
         parser.add_argument("--cleanup", action="store_true", help="Delete all bench batches and exit")
         parser.add_argument("--keep", action="store_true", help="Keep the batch after measuring")
+        parser.add_argument("--batch", help="Measure a batch kept by --keep instead of seeding one")
+        parser.add_argument("--profile", action="store_true",
+                            help="Also print where each page's time goes (SQL, templates, Python)")
 
     def handle(self, *args, **options):
         if options["cleanup"]:
             self.cleanup()
+            return
+        if options["batch"]:
+            editor, big_claim_id = self.kept(options["batch"])
+            self.measure(editor, big_claim_id, options["runs"], profile=options["profile"])
             return
         batch = f"bench-{uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
         editor, big_claim_id = self.seed(batch, options["claims"])
         self.stdout.write(f"Seeded {options['claims']} claims as {batch} in {time.perf_counter() - started:.1f}s")
         try:
-            self.measure(editor, big_claim_id, options["runs"])
+            self.measure(editor, big_claim_id, options["runs"], profile=options["profile"])
         finally:
             if not options["keep"]:
                 self.cleanup(prefix=batch)
@@ -162,9 +172,19 @@ class Command(BaseCommand):
                 cursor.execute(f"VACUUM ANALYZE {table}")
         return editors[0], big.pk
 
+    def kept(self, batch: str):
+        """The editor and the 200-item claim of a batch seeded earlier with --keep."""
+        from claims.models import Claim
+
+        editor = get_user_model().objects.filter(username=f"{batch}-a").first()
+        big = Claim.objects.filter(text=f"Claim with 200 sources ({batch})").first()
+        if editor is None or big is None:
+            raise CommandError(f"No kept bench batch {batch!r} (seed one with --keep).")
+        return editor, big.pk
+
     # --- measuring ----------------------------------------------------------------------
 
-    def measure(self, editor, big_claim_id: int, runs: int):
+    def measure(self, editor, big_claim_id: int, runs: int, *, profile: bool = False):
         from urllib.parse import quote
 
         typed = [f"{who} said the {what} was {how} in {year}" for who, what, how, year in zip(
@@ -182,7 +202,7 @@ class Command(BaseCommand):
             # lexical ranker, fused (the index is built by the first, warm-up request).
             ("intake warning (embedding)", [f"/claims/similar/?text={quote(t)}" for t in typed]),
         ]
-        pages_time(self.stdout, editor, pages, runs)
+        pages_time(self.stdout, editor, pages, runs, profile=profile)
 
     # --- cleanup ------------------------------------------------------------------------
 
