@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -65,9 +64,15 @@ class Period:
     def last_week(self) -> date:
         return self.first_week + timedelta(weeks=self.weeks - 1)
 
+    def week_bounds(self) -> list[datetime]:
+        """The start of each week and the end of the last: ``weeks + 1`` local midnights."""
+        zone = self.start.tzinfo
+        mondays = (self.first_week + timedelta(weeks=n) for n in range(self.weeks + 1))
+        return [datetime(d.year, d.month, d.day, tzinfo=zone) for d in mondays]
+
     def params(self) -> dict:
         return {"first": self.first_week, "last": self.last_week, "start": self.start,
-                "end": self.end, "tz": settings.TIME_ZONE}
+                "end": self.end, "weeks": self.weeks, "bounds": self.week_bounds()}
 
 
 def period_weeks(value) -> int:
@@ -79,10 +84,13 @@ def period_weeks(value) -> int:
     return weeks if weeks in PERIOD_WEEKS else DEFAULT_WEEKS
 
 
-# The week a timestamp falls in, as a date (Monday), in the desk's time zone.
-_WEEK = "(date_trunc('week', {col}, %(tz)s) AT TIME ZONE %(tz)s)::date"
-_WEEKS = ("weeks AS (SELECT generate_series(%(first)s::date, %(last)s::date, interval '1 week')"
-          "::date AS week)")
+# The week of the period a timestamp falls in, as its number (1 = the first week): a binary
+# search among the weeks' starts, local midnights computed once per query (so a week across a
+# change of clocks is still Monday to Monday), instead of a time-zone conversion per row.
+_WEEK = "width_bucket({col}, %(bounds)s::timestamptz[])"
+# Every week of the period, by number and by its Monday.
+_WEEKS = ("weeks AS (SELECT n AS bucket, %(first)s::date + (n - 1) * 7 AS week"
+          " FROM generate_series(1, %(weeks)s) AS n)")
 _HOURS = "EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0"
 
 
@@ -111,7 +119,7 @@ def time_to_verdict_weekly(period: Period) -> list[WeeklyDuration]:
     sql = f"""
         WITH {_WEEKS},
         done AS (
-            SELECT {_WEEK.format(col="c.published_at")} AS week,
+            SELECT {_WEEK.format(col="c.published_at")} AS bucket,
                    {_HOURS.format(later="c.published_at", earlier="c.created_at")} AS hours
             FROM claims_claim c
             WHERE c.published_at >= %(start)s AND c.published_at < %(end)s
@@ -119,8 +127,8 @@ def time_to_verdict_weekly(period: Period) -> list[WeeklyDuration]:
         SELECT w.week, count(d.hours),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY d.hours),
                percentile_cont(0.9) WITHIN GROUP (ORDER BY d.hours)
-        FROM weeks w LEFT JOIN done d ON d.week = w.week
-        GROUP BY w.week ORDER BY w.week
+        FROM weeks w LEFT JOIN done d ON d.bucket = w.bucket
+        GROUP BY w.bucket, w.week ORDER BY w.bucket
     """
     return [WeeklyDuration(week, count, _round(median), _round(p90))
             for week, count, median, p90 in _rows(sql, period.params())]
@@ -155,7 +163,7 @@ def review_turnaround_weekly(period: Period) -> list[WeeklyReviews]:
     sql = f"""
         WITH {_WEEKS},
         reviewed AS (
-            SELECT {_WEEK.format(col="r.at")} AS week, r.decision,
+            SELECT {_WEEK.format(col="r.at")} AS bucket, r.decision,
                    {_HOURS.format(later="r.at", earlier="v.submitted_at")} AS hours
             FROM claims_review r JOIN claims_verdictversion v ON v.id = r.version_id
             WHERE r.at >= %(start)s AND r.at < %(end)s AND v.submitted_at IS NOT NULL
@@ -165,8 +173,8 @@ def review_turnaround_weekly(period: Period) -> list[WeeklyReviews]:
                count(r.hours) FILTER (WHERE r.decision = 'request_changes'),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY r.hours),
                percentile_cont(0.9) WITHIN GROUP (ORDER BY r.hours)
-        FROM weeks w LEFT JOIN reviewed r ON r.week = w.week
-        GROUP BY w.week ORDER BY w.week
+        FROM weeks w LEFT JOIN reviewed r ON r.bucket = w.bucket
+        GROUP BY w.bucket, w.week ORDER BY w.bucket
     """
     return [WeeklyReviews(week, approved, changes, _round(median), _round(p90))
             for week, approved, changes, median, p90 in _rows(sql, period.params())]
@@ -237,23 +245,23 @@ def throughput_weekly(period: Period) -> list[WeeklyThroughput]:
     sql = f"""
         WITH {_WEEKS},
         logged AS (
-            SELECT {_WEEK.format(col="created_at")} AS week, count(*) AS n FROM claims_claim
+            SELECT {_WEEK.format(col="created_at")} AS bucket, count(*) AS n FROM claims_claim
             WHERE created_at >= %(start)s AND created_at < %(end)s GROUP BY 1
         ),
         published AS (
-            SELECT {_WEEK.format(col="published_at")} AS week, count(*) AS n FROM claims_claim
+            SELECT {_WEEK.format(col="published_at")} AS bucket, count(*) AS n FROM claims_claim
             WHERE published_at >= %(start)s AND published_at < %(end)s GROUP BY 1
         ),
         rejected AS (  -- a claim rejected, reopened and rejected again counts in each week
-            SELECT {_WEEK.format(col="at")} AS week, count(DISTINCT claim_id) AS n
+            SELECT {_WEEK.format(col="at")} AS bucket, count(DISTINCT claim_id) AS n
             FROM claims_activityevent
             WHERE verb = 'rejected' AND at >= %(start)s AND at < %(end)s GROUP BY 1
         )
         SELECT w.week, coalesce(l.n, 0), coalesce(p.n, 0), coalesce(r.n, 0)
         FROM weeks w
-        LEFT JOIN logged l ON l.week = w.week
-        LEFT JOIN published p ON p.week = w.week
-        LEFT JOIN rejected r ON r.week = w.week
+        LEFT JOIN logged l ON l.bucket = w.bucket
+        LEFT JOIN published p ON p.bucket = w.bucket
+        LEFT JOIN rejected r ON r.bucket = w.bucket
         ORDER BY w.week
     """
     return [WeeklyThroughput(*row) for row in _rows(sql, period.params())]
@@ -347,7 +355,7 @@ def coverage_figures(period: Period) -> tuple[list[WeeklyCoverage], CoverageSumm
     sql = f"""
         WITH {_WEEKS},
         made AS MATERIALIZED (
-            SELECT {_WEEK.format(col="s.created_at")} AS week, s.claim_id, s.status,
+            SELECT {_WEEK.format(col="s.created_at")} AS bucket, s.claim_id, s.status,
                    CASE WHEN d.published_at <= s.created_at THEN
                        {_HOURS.format(later="s.created_at", earlier="d.published_at")} END AS hours
             FROM claims_coveragesuggestion s JOIN sources_document d ON d.id = s.document_id
@@ -368,7 +376,7 @@ def coverage_figures(period: Period) -> tuple[list[WeeklyCoverage], CoverageSumm
                percentile_cont(0.9) WITHIN GROUP (ORDER BY m.hours),
                (SELECT claims FROM per_period), (SELECT mean FROM per_period),
                (SELECT median FROM per_period)
-        FROM weeks w LEFT JOIN made m ON m.week = w.week
+        FROM weeks w LEFT JOIN made m ON m.bucket = w.bucket
         GROUP BY GROUPING SETS ((w.week), ())
         ORDER BY whole_period, w.week
     """

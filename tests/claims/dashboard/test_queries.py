@@ -8,6 +8,7 @@ import pytest
 
 from claims.dashboard import queries
 from tests.claims.dashboard import history
+from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,30 @@ def test_an_empty_desk_has_every_week_and_no_figures(db):
     assert queries.throughput_by_person(period) == []
     assert queries.coverage_summary(period).claims == 0
     assert queries.backlog(now=history.NOW).total == 0
+
+
+def test_weeks_run_monday_to_monday_in_the_desks_zone_across_a_change_of_clocks(editor, settings):
+    """London's clocks went back on Sunday 25 October 2026: the week of 19 October is 169
+    hours long. A claim logged at 00:30 on a Monday, local time, counts in that Monday's week
+    on both sides of the change, though one of those midnights is 23:00 UTC the day before."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from claims.models import Claim
+
+    settings.TIME_ZONE = "Europe/London"
+    london = ZoneInfo("Europe/London")
+    logged = {
+        "Week 19 Oct, first half hour": datetime(2026, 10, 19, 0, 30, tzinfo=london),  # 18 Oct 23:30 UTC
+        "Week 19 Oct, last half hour": datetime(2026, 10, 25, 23, 30, tzinfo=london),
+        "Week 26 Oct, first half hour": datetime(2026, 10, 26, 0, 30, tzinfo=london),
+    }
+    for text, at in logged.items():
+        claim = make_claim(editor, text=text)
+        Claim.objects.filter(pk=claim.pk).update(created_at=at)
+    period = queries.Period.ending(weeks=3, now=datetime(2026, 11, 4, 12, 0, tzinfo=london))
+
+    assert period.week_bounds()[0] == datetime(2026, 10, 19, 0, 0, tzinfo=london)
+    assert [(r.week, r.logged) for r in queries.throughput_weekly(period)] == [
+        (date(2026, 10, 19), 2), (date(2026, 10, 26), 1), (date(2026, 11, 2), 0),
+    ]
