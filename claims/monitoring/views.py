@@ -34,14 +34,19 @@ def model_labels(request):
 @require_POST
 def suggestion_stance(request, suggestion_id: int):
     try:
-        suggestion = services.suggestion_correct_stance(
+        correction = services.suggestion_correct_stance(
             actor=request.user, suggestion_id=suggestion_id, stance=request.POST.get("stance", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        shown = suggestion.corrected_stance or suggestion.stance
-        messages.success(request, f"Stance recorded as “{CoverageStance(shown).label}”. "
-                                  "It counts as a label for the coverage model.")
+        suggestion = correction.suggestion
+        shown = CoverageStance(suggestion.corrected_stance or suggestion.stance).label
+        said = f"Stance recorded as “{shown}”. It counts as a label for the coverage model."
+        if correction.evidence_changed:
+            said += " The evidence item on the claim now says the same (its history shows the change)."
+        messages.success(request, said)
+        if correction.evidence_left:
+            messages.info(request, f"The evidence item was not changed. {correction.evidence_left}")
     page = request.POST.get("page", "")
     return redirect("dashboard:model_labels" if not page.isdigit() else
                     f"/dashboard/model/labels/?page={page}")

@@ -24,6 +24,19 @@ def test_a_reviewer_corrects_a_stance_with_a_plain_post(reviewer_client, first):
     assert CoverageSuggestion.objects.get(pk=first.pk).corrected_stance == "denies"
 
 
+def test_the_reviewer_is_told_when_the_evidence_item_follows(reviewer_client, editor):
+    from claims.corroboration.services import suggestion_accept
+    from claims.models import Claim, Evidence
+
+    claim = Claim.objects.create(text="Russia asked China for aid", claimant="Officials", created_by=editor)
+    made = labels.suggestion(claim, 20, stance="supports", language="en", status="suggested")
+    accepted = suggestion_accept(actor=editor, suggestion_id=made.pk)
+    response = reviewer_client.post(f"/dashboard/model/labels/{accepted.pk}/stance/", {"stance": "denies"},
+                                    follow=True)
+    assert "evidence item on the claim now says the same" in response.content.decode()
+    assert Evidence.objects.get(pk=accepted.evidence_id).stance == "denies"
+
+
 def test_an_editor_reads_but_cannot_correct(editor_client, first):
     page = editor_client.get("/dashboard/model/labels/").content.decode()
     assert "Article 1" in page and f'id="stance-{first.pk}"' not in page
