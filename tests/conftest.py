@@ -81,7 +81,13 @@ class LiveWorker:
 
 
 @pytest.fixture
-def live_worker(transactional_db, tmp_path, settings, monkeypatch):
+def live_worker_env() -> dict[str, str]:
+    """Extra environment for ``live_worker``: a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def live_worker(transactional_db, tmp_path, settings, monkeypatch, live_worker_env):
     """A real Celery worker process on its own queues, using this test's database and the
     configured broker (Redis in CI, the filesystem transport on a laptop). Tasks this test
     process enqueues without naming a queue go to that worker too, and so do embedding tasks
@@ -104,6 +110,7 @@ def live_worker(transactional_db, tmp_path, settings, monkeypatch):
         # Follow-up tasks the worker itself sends stay on this test's queue.
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "CELERY_EMBEDDING_QUEUE": embedding_queue,
+        **live_worker_env,
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(

@@ -26,7 +26,9 @@ def _ensure_filesystem_broker_folders(sender, **kwargs):
 
 @app.on_after_finalize.connect
 def _count_task_outcomes(sender, **kwargs):
-    """Task outcomes for the operations metrics (workbench.metrics)."""
-    from workbench.metrics import task_outcome_counting
+    """Task outcomes for the operations metrics (workbench.metrics), served by the worker on
+    WORKER_METRICS_PORT when it is set."""
+    from workbench.metrics import task_outcome_counting, worker_metrics_serving
 
     task_outcome_counting()
+    worker_metrics_serving()

@@ -4,10 +4,13 @@ Two kinds of figures:
 
 * **Counted as they happen**, in the process where they happen: request latency by view
   (``factdesk_http_request_duration_seconds``, this middleware), Celery task outcomes
-  (``factdesk_celery_tasks_total``, from Celery's signals in the workers) and fetch errors by
-  reason (``factdesk_fetch_errors_total``, ``sources.metrics``). With several processes (gunicorn
-  workers, Celery workers) set ``PROMETHEUS_MULTIPROC_DIR`` to one empty folder shared by all
-  of them, before they start: ``/metrics`` then adds up every process's files.
+  (``factdesk_celery_tasks_total``, from Celery's signals in the workers) and fetch errors by reason
+  (``factdesk_fetch_errors_total``, ``sources.metrics``). A process with several children
+  (gunicorn's workers, Celery's prefork pool) needs ``PROMETHEUS_MULTIPROC_DIR``: an empty
+  folder of its own, set before it starts; the figures then add up every child's files. The
+  web's ``/metrics`` shows what the web processes counted; a Celery worker started with
+  ``WORKER_METRICS_PORT`` serves what its pool counted on that port (``/metrics``, no
+  database figures), for Prometheus to scrape inside the deployment's network.
 * **Read at scrape time**, by collectors apps register with ``metrics_register_collector``:
   Celery queue depths (from the broker, with a short timeout), and what the database knows
   (feed health, suggestions created, follow-up work by state).
@@ -182,6 +185,32 @@ def task_outcome_counting() -> None:
 
     for signal, name in ((task_success, "success"), (task_failure, "failure"), (task_retry, "retry")):
         signal.connect(outcome(name), weak=False, dispatch_uid=f"factdesk-metrics-{name}")
+
+
+def worker_metrics_serving() -> None:
+    """In a Celery worker started with ``WORKER_METRICS_PORT``: serve the pool's figures on
+    that port once the worker is ready (from its main process, which outlives the children),
+    and let a child that exits leave its live gauges behind (multiprocess mode)."""
+    from celery.signals import worker_process_shutdown, worker_ready
+
+    def serve(sender=None, **kwargs):
+        port = int(getattr(settings, "WORKER_METRICS_PORT", 0) or 0)
+        if not port:
+            return
+        from prometheus_client import start_http_server
+
+        start_http_server(port, addr=str(getattr(settings, "WORKER_METRICS_ADDR", "") or "0.0.0.0"),
+                          registry=_live_registry())
+        logger.info("worker metrics served on port %s", port)
+
+    def child_gone(pid=None, **kwargs):
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(pid or os.getpid())
+
+    worker_ready.connect(serve, weak=False, dispatch_uid="factdesk-worker-metrics")
+    worker_process_shutdown.connect(child_gone, weak=False, dispatch_uid="factdesk-metrics-child-gone")
 
 
 def queue_depths() -> list:

@@ -296,6 +296,10 @@ ALERT_FEED_FAILING_HOURS = env_int("ALERT_FEED_FAILING_HOURS", 24)
 # /metrics (Prometheus): off unless a bearer token or an allow-list of addresses is set.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_ALLOWED_IPS = os.environ.get("METRICS_ALLOWED_IPS", "")
+# A Celery worker serves its own figures on this port (0: not at all), on this address; keep
+# it inside the deployment's network (compose does not publish it).
+WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
+WORKER_METRICS_ADDR = os.environ.get("WORKER_METRICS_ADDR", "0.0.0.0")
 # Follow-up work still pending this long after it was last queued is queued again; it must
 # be longer than any task's hard time limit. After this many attempts that never finished
 # (the worker was killed each time) the work is parked as failed, its reason shown.

@@ -149,3 +149,19 @@ def test_check_deploy_is_clean_with_the_documented_production_environment(tmp_pa
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_each_process_family_adds_up_its_metrics_in_a_tmpfs_of_its_own_and_workers_serve_them():
+    """gunicorn's workers and a Celery pool each share one multiprocess folder, empty at every
+    start (a tmpfs per container: PIDs of different containers never share a folder); the
+    workers' metrics port stays inside the compose network."""
+    services = _compose()["services"]
+    for name in ("web", "worker", "embedder"):
+        folder = services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+        assert folder in services[name]["tmpfs"], name
+        assert folder not in " ".join(services[name].get("volumes", [])), name
+    for name in ("worker", "embedder"):
+        port = services[name]["environment"]["WORKER_METRICS_PORT"]
+        assert int(port) > 0
+        assert not any(port in str(published) for published in services[name].get("ports", []))
+    assert "WORKER_METRICS_PORT" in _settings_env_names()
