@@ -199,9 +199,15 @@ def documents_index(*, document_ids: Iterable[int], only_missing: bool = False) 
     """Refresh the full-text index of these documents in one UPDATE (title A, summary B, text C),
     each read in its own language's configuration. ``only_missing`` leaves documents that
     already have one alone (matching indexes what it reads, cheaply, when it was not done)."""
-    documents = Document.objects.filter(pk__in=list(document_ids))
+    ids = list(document_ids)
     if only_missing:
-        documents = documents.filter(search_vector__isnull=True)
+        # Usually every one is indexed already (the upsert indexes what it stores): one cheap
+        # read of the ids still missing spares building and running the UPDATE for nothing.
+        ids = list(Document.objects.filter(pk__in=ids, search_vector__isnull=True)
+                   .values_list("pk", flat=True))
+    if not ids:
+        return 0
+    documents = Document.objects.filter(pk__in=ids)
     config = document_ts_config()
     vector = (
         SearchVector("title", weight="A", config=config)

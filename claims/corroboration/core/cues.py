@@ -13,6 +13,7 @@ Word lists: an entry ending in ``*`` matches any word it begins ("опровер
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -150,8 +151,11 @@ class _Matcher:
         self.phrases = re.compile("|".join(phrases)) if phrases else None
         self.cjk = re.compile("|".join(map(re.escape, sorted(cjk, key=len, reverse=True)))) if cjk else None
 
-    def count(self, low: str, tokens: list[str], has_cjk: bool) -> int:
-        n = sum(1 for t in tokens if t in self.words or t.startswith(self.prefixes))
+    def hits(self, token: str) -> bool:
+        return token in self.words or token.startswith(self.prefixes)
+
+    def count_phrases(self, low: str, has_cjk: bool) -> int:
+        n = 0
         if self.phrases is not None:
             n += len(self.phrases.findall(low))
         if has_cjk and self.cjk is not None:
@@ -163,6 +167,13 @@ _MATCHERS = {kind: _Matcher({e for lists in CUES.values() for e in lists.get(kin
              for kind in KINDS}
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W\d_]+)?")
 _CJK_RE = re.compile("[\u3040-\u9fff]")
+# The first words of every phrase, as whole words: a text without one holds no phrase (each
+# phrase pattern starts with its first word between a non-word character and a space), and
+# one scan for seven words is far cheaper than every kind's phrase pattern.
+_PHRASE_HEADS = sorted({normalize(e).lower().split()[0] for lists in CUES.values()
+                        for entries in lists.values() for e in entries if " " in e.strip()})
+_ANY_PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _PHRASE_HEADS)) + r")(?!\w)"
+                         if _PHRASE_HEADS else "(?!)")
 
 
 def count_cues(text: str | None) -> tuple[int, ...]:
@@ -170,9 +181,25 @@ def count_cues(text: str | None) -> tuple[int, ...]:
     low = normalize(text).lower()
     if not low:
         return (0,) * len(KINDS)
-    tokens = _TOKEN_RE.findall(low)
     has_cjk = _CJK_RE.search(low) is not None
-    return tuple(_MATCHERS[kind].count(low, tokens, has_cjk) for kind in KINDS)
+    if has_cjk or _ANY_PHRASE.search(low) is not None:
+        counts = [_MATCHERS[kind].count_phrases(low, has_cjk) for kind in KINDS]
+    else:
+        counts = [0] * len(KINDS)
+    for token in _TOKEN_RE.findall(low):
+        hits = _token_hits(token)
+        if hits is not None:
+            for k, hit in enumerate(hits):
+                counts[k] += hit
+    return tuple(counts)
+
+
+# Memoised per word: a text's words are looked up once each, not once per kind and prefix.
+@functools.lru_cache(maxsize=200_000)
+def _token_hits(token: str) -> tuple[int, ...] | None:
+    """Which kinds' single-word cues the word is (``None``: none, the common case)."""
+    hits = tuple(int(_MATCHERS[kind].hits(token)) for kind in KINDS)
+    return hits if any(hits) else None
 
 
 def count_cues_many(texts: Sequence[str]) -> list[tuple[int, ...]]:

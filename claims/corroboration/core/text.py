@@ -10,6 +10,7 @@ lexical features only use English text, and everything cross-lingual goes throug
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,9 @@ def content_tokens(text: str | None) -> list[str]:
     return content_words(tokenize(text))
 
 
+# Memoised: matching stems every word of every document several times, and news text
+# repeats a small vocabulary (the cache holds at most this many distinct words).
+@functools.lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     """A light English suffix stripper (asked/asks/asking -> ask); other scripts unchanged."""
     for suffix in ("ingly", "edly", "ing", "ies", "ed", "es", "s"):
