@@ -48,6 +48,10 @@ class ClaimIndex:
     common_stems: frozenset[str] = frozenset()
     #: How many open claims use each stemmed word.
     claim_frequency: dict[str, int] = field(default_factory=dict)
+    #: The claims' squared TF-IDF rows, transposed (words x claims), and the claim id of each
+    #: column: a document set's relevance to every claim is one product with it.
+    squared_transposed: sp.csr_matrix | None = None
+    claim_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 _open_index: ClaimIndex | None = None
@@ -82,6 +86,8 @@ def open_claim_index() -> ClaimIndex:
             index.vectorizer = fit_vectorizer([t for _, t, _ in rows])
             index.matrix = index.vectorizer.transform([t for _, t, _ in rows]).tocsr()
             index.row_of = {cid: i for i, (cid, _, _) in enumerate(rows)}
+            index.squared_transposed = index.matrix.multiply(index.matrix).T.tocsr()
+            index.claim_ids = np.array([cid for cid, _, _ in rows], dtype=np.int64)
             df = np.bincount(index.matrix.indices, minlength=index.matrix.shape[1])
             vocabulary = index.vectorizer.get_feature_names_out()
             limit = max(COMMON_WORD_SHARE * len(rows), 20)

@@ -93,3 +93,33 @@ def test_it_fills_in_a_missing_search_vector_before_matching(military_aid_claim)
 
 def test_or_query_keeps_only_plain_words_so_no_tsquery_syntax_gets_through():
     assert matching.or_query("Russia's aid & (China) | !drones:*") == "russia | aid | china | drones"
+
+
+def test_lexical_candidates_score_every_claim_of_a_document_set_as_relevance_does(editor):
+    from claims.corroboration.index_cache import open_claim_index
+
+    aid = make_claim(editor, text=MILITARY_AID_CLAIM, claimant="U.S. officials")
+    drones = make_claim(editor, text="China sent drones to Russia.", claimant="A blogger")
+    make_claim(editor, text="Paris banned cars from the city centre.", claimant="A mayor")
+    supporting = make_document(**SUPPORTING_STORY)
+    unrelated = make_document(**UNRELATED_STORY)
+    index = open_claim_index()
+    docs = {d["id"]: d for d in matching._load_documents([supporting.pk, unrelated.pk])}
+
+    found = matching.lexical_candidates(list(docs.values()), index, threshold=0.0)
+
+    # Every claim sharing a word with a document, scored exactly as the pair-wise relevance.
+    pairs = list(found)
+    expected = matching.relevance_scores(pairs, {}, docs, index)
+    assert [round(found[p], 5) for p in pairs] == [round(float(s), 5) for s in expected]
+    assert {(aid.pk, supporting.pk), (drones.pk, supporting.pk)} <= set(found)
+    assert found[(aid.pk, supporting.pk)] > found[(drones.pk, supporting.pk)]
+    # Best first per document, the threshold applied, at most `per_document` per document.
+    assert pairs.index((aid.pk, supporting.pk)) < pairs.index((drones.pk, supporting.pk))
+    kept = matching.lexical_candidates(list(docs.values()), index)
+    assert (aid.pk, supporting.pk) in kept
+    assert all(score >= matching.RELEVANCE_THRESHOLD for score in kept.values())
+    assert not any(d == unrelated.pk for _, d in kept)
+    one = matching.lexical_candidates(list(docs.values()), index, threshold=0.0, per_document=1)
+    assert list(one)[:1] == [(aid.pk, supporting.pk)]
+    assert sum(1 for _, d in one if d == supporting.pk) == 1
