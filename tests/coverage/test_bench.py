@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_coverage_bench_prints_its_figures_and_removes_its_batch():
     out = StringIO()
-    call_command("coverage_bench", documents=40, claims=30, batch_size=20, runs=1, stdout=out)
+    call_command("coverage_bench", documents=40, claims=30, batch_size=20, runs=1, naive_claims=5,
+                 stdout=out)
     text = out.getvalue()
     match = re.search(r"median of 1 runs: ([\d.]+) documents/second with 30 open claims; "
                       r"p50 (\d+) ms, p95 (\d+) ms per batch", text)
@@ -22,6 +23,14 @@ def test_coverage_bench_prints_its_figures_and_removes_its_batch():
     assert "100% detected as English" in text
     assert re.search(r"embedding path, median of 1 runs: [\d.]+ documents/second per worker core",
                      text), text
+    assert re.search(r"run 1: English path .* [\d.]+ s of this process's CPU", text), text
+    # The naive per-claim loop is measured in the same run, on documents of its own.
+    loop = re.search(r"naive per-claim loop, median of 1 runs: ([\d.]+) documents/second; the "
+                     r"batched pass is ([\d.]+)x faster", text)
+    assert loop, text
+    assert float(loop.group(1)) > 0
+    assert re.search(r"\(5 of 30 claims timed, the rest extrapolated\)", text), text
+    assert re.search(r"peak resident memory of this process: \d+ MB", text), text
     assert not Claim.objects.exists()
     assert not Document.objects.exists()
     assert not CoverageSuggestion.objects.exists()

@@ -85,6 +85,9 @@ class BenchResult:
     embed_seconds: float = 0.0
     #: Share of the documents the language detector read as English.
     english_share: float = 0.0
+    #: CPU time of this process over the timed work (PostgreSQL's is not in it): on a shared
+    #: machine it moves far less than the wall time.
+    cpu_seconds: float = 0.0
 
     @property
     def documents_per_second(self) -> float:
@@ -102,6 +105,26 @@ class BenchResult:
         return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
+@dataclass
+class NaiveResult:
+    """The per-claim loop: documents stored once, then one claim at a time."""
+
+    documents: int
+    claims: int
+    store_seconds: float
+    per_claim: list[float]
+
+    @property
+    def seconds(self) -> float:
+        """Store time plus every claim's turn (the timed claims' mean times all claims)."""
+        mean = statistics.fmean(self.per_claim) if self.per_claim else 0.0
+        return self.store_seconds + mean * self.claims
+
+    @property
+    def documents_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
 class Bench:
     def __init__(self, *, documents: int, claims: int, batch_size: int = 100, seed: int = 7):
         self.run = uuid.uuid4().hex[:8]
@@ -114,6 +137,8 @@ class Bench:
         self.names = vocabulary[:800]
         self.nouns = vocabulary[800:]
         self.claim_texts: list[str] = []
+        #: "" for the batched pass's documents, "naive-" for the per-claim loop's own.
+        self.phase = ""
 
     @property
     def tag_name(self) -> str:
@@ -122,7 +147,7 @@ class Bench:
     @property
     def url_prefix(self) -> str:
         """Where this round's documents live (each measured round stores fresh documents)."""
-        return f"{BENCH_URL_PREFIX}{self.run}/{self.round}/"
+        return f"{BENCH_URL_PREFIX}{self.run}/{self.phase}{self.round}/"
 
     def remove_documents(self) -> None:
         CoverageSuggestion.objects.filter(document__canonical_url__startswith=self.url_prefix).delete()
@@ -186,19 +211,53 @@ class Bench:
         index_cache.open_claim_index()
         get_stance_model()
         latencies: list[float] = []
+        cpu = 0.0
         started = time.perf_counter()
         for start in range(0, self.documents, self.batch_size):
             rows = [self._document(n) for n in range(start, min(start + self.batch_size, self.documents))]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             # The same path a feed poll takes: upsert + full-text indexing, then matching.
             stored = documents_upsert(items=rows)
             matching.documents_match(document_ids=stored.new_ids)
             latencies.append(time.perf_counter() - t0)
+            cpu += time.process_time() - c0
         seconds = time.perf_counter() - started
         suggestions = CoverageSuggestion.objects.filter(document__canonical_url__startswith=self.url_prefix).count()
         # Throughput counts ingest (upsert + indexing) and match time, not making fake articles.
         return BenchResult(self.documents, self.claims, self.batch_size, sum(latencies) or seconds,
-                           latencies, suggestions, english_share=self.english_share())
+                           latencies, suggestions, english_share=self.english_share(),
+                           cpu_seconds=cpu)
+
+    def run_naive(self, *, sample: int) -> NaiveResult:
+        """The loop the batched pass replaces, on documents of its own: the documents are
+        stored exactly as above, then each claim in turn asks the full-text index for its
+        documents and gets relevance and stance for them alone (``claim_match_documents``,
+        the "gather coverage now" path). ``sample`` claims are timed; the loop over every
+        claim is extrapolated from their mean (the whole loop at 10,000 claims takes minutes).
+        """
+        self.phase = "naive-"
+        try:
+            self.remove_documents()
+            index_cache.open_claim_index()
+            get_stance_model()
+            rows = [self._document(n) for n in range(self.documents)]
+            t0 = time.perf_counter()
+            documents_upsert(items=rows)
+            store_seconds = time.perf_counter() - t0
+            ids = list(Claim.objects.filter(tags__name=self.tag_name).order_by("pk")
+                       .values_list("pk", flat=True))
+            chosen = sorted(self.rng.sample(ids, min(sample, len(ids))))
+            claims = Claim.objects.filter(pk__in=chosen).order_by("pk")
+            per_claim: list[float] = []
+            for claim in claims:
+                t0 = time.perf_counter()
+                documents = matching.claim_candidate_documents(claim=claim)
+                matching.claim_match_documents(claim=claim, document_ids=documents)
+                per_claim.append(time.perf_counter() - t0)
+            self.remove_documents()
+        finally:
+            self.phase = ""
+        return NaiveResult(self.documents, len(ids), store_seconds, per_claim)
 
     def embed_claims(self) -> None:
         """Give the bench claims vectors, as the embedding queue would (not timed)."""

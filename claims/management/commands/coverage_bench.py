@@ -29,6 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=3, help="measured runs (median reported)")
         parser.add_argument("--embed-documents", type=int, default=100,
                             help="documents per run through the embedding path (0: skip it)")
+        parser.add_argument("--naive-claims", type=int, default=200,
+                            help="claims timed through the naive per-claim loop each run, "
+                                 "extrapolated to all claims (0: skip it)")
         parser.add_argument("--keep", action="store_true", help="leave the bench data in place")
         parser.add_argument("--cleanup", action="store_true", help="only remove old bench data")
 
@@ -47,7 +50,7 @@ class Command(BaseCommand):
         if embed_n:
             self.stdout.write("Embedding the bench claims (not timed)…")
             bench.embed_claims()
-        english, embedded = [], []
+        english, embedded, naive = [], [], []
         try:
             for number in range(1, opts["runs"] + 1):
                 bench.round = number
@@ -57,8 +60,18 @@ class Command(BaseCommand):
                     f"run {number}: English path {result.documents_per_second:7.1f} docs/s · "
                     f"p50 {result.p50 * 1000:6.0f} ms · p95 {result.p95 * 1000:6.0f} ms per "
                     f"{result.batch_size}-document batch · {result.suggestions} suggestions · "
-                    f"{result.english_share:.0%} detected as English"
+                    f"{result.english_share:.0%} detected as English · "
+                    f"{result.cpu_seconds:.2f} s of this process's CPU"
                 )
+                if opts["naive_claims"] and opts["claims"]:
+                    loop = bench.run_naive(sample=opts["naive_claims"])
+                    naive.append(loop)
+                    self.stdout.write(
+                        f"run {number}: naive per-claim loop {loop.documents_per_second:7.1f} docs/s "
+                        f"· {statistics.median(loop.per_claim) * 1000:.1f} ms per claim "
+                        f"({len(loop.per_claim)} of {loop.claims} claims timed, the rest "
+                        f"extrapolated) · batched pass {result.documents_per_second / max(loop.documents_per_second, 1e-9):.1f}x faster"
+                    )
                 if embed_n:
                     result = bench.run_embedding(embed_n)
                     embedded.append(result)
@@ -80,6 +93,13 @@ class Command(BaseCommand):
             f"{statistics.median(r.p50 for r in english) * 1000:.0f} ms, p95 "
             f"{statistics.median(r.p95 for r in english) * 1000:.0f} ms per batch"
         ))
+        if naive:
+            batched = statistics.median(r.documents_per_second for r in english)
+            loop_rate = statistics.median(r.documents_per_second for r in naive)
+            self.stdout.write(self.style.SUCCESS(
+                f"naive per-claim loop, median of {len(naive)} runs: {loop_rate:.1f} "
+                f"documents/second; the batched pass is {batched / max(loop_rate, 1e-9):.1f}x faster"
+            ))
         import resource
 
         # Linux reports kilobytes. This process did a worker's work with every model loaded
