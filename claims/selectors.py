@@ -7,9 +7,11 @@ renders it and the exports feature reuses it (with ``QueueFilterForm``) for "exp
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from claims.models import (
     OPEN_STATUSES,
@@ -151,6 +153,40 @@ def claim_queue(*, user, params) -> QuerySet:
     return queryset.order_by(*SORTS.get(sort or "priority", SORTS["priority"]))
 
 
+class QueuePaginator(Paginator):
+    """A paginator whose count stops at ``cap``: counting every open claim costs a scan of
+    the whole queue on each page view, and nobody pages through a thousand claims. Below the
+    cap the count is exact; above it ``exact`` is False and the page says "more than cap"
+    (the count is then ``cap + 1``, so the page after the cap exists and links on)."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        # Only the ids, unsorted and unannotated: the rows' subqueries are for the page alone.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def exact(self) -> bool:
+        return self.count <= self.cap
+
+
+QUEUE_COUNT_CAP = 1000
+
+
+def claim_queue_page(queryset: QuerySet, *, per_page: int, page: str | None) -> Page:
+    """One page of ``claim_queue`` rows with a count capped at ``QUEUE_COUNT_CAP`` (or just
+    past the requested page, for someone who pages that far)."""
+    try:
+        wanted = max(1, int(page or 1))
+    except ValueError:
+        wanted = 1
+    cap = max(QUEUE_COUNT_CAP, (wanted + 1) * per_page)
+    return QueuePaginator(queryset, per_page, cap=cap).get_page(page)
+
+
 def similar_claims(*, text: str, exclude_id: int | None = None, limit: int = 5) -> list[Claim]:
     """Existing claims that probably restate ``text`` (the intake form's duplicate warning).
 
@@ -178,9 +214,9 @@ def _cited_in(state: str) -> Exists:
 
 
 def claim_evidence(*, claim_id: int) -> list[Evidence]:
-    """A claim's live evidence with its source, outlet and latest snapshot (id + sha256), and
-    whether the published verdict (``cited_publicly``) or one awaiting review
-    (``cited_in_review``) cites it, in one query."""
+    """A claim's live evidence with its source (not its extracted text), outlet and latest
+    snapshot (id + sha256), and whether the published verdict (``cited_publicly``) or one
+    awaiting review (``cited_in_review``) cites it, in one query."""
     from sources.selectors import snapshot_latest
 
     latest = snapshot_latest("source_id")
@@ -188,6 +224,8 @@ def claim_evidence(*, claim_id: int) -> list[Evidence]:
         Evidence.objects.active()
         .filter(claim_id=claim_id)
         .select_related("source", "source__outlet", "added_by")
+        # A source's extracted text can run to tens of kilobytes and the list never shows it.
+        .defer("source__text")
         .annotate(
             snapshot_id=Subquery(latest.values("pk")[:1]),
             snapshot_sha256=Subquery(latest.values("sha256")[:1]),

@@ -28,6 +28,7 @@ from claims.models import Claim, ClaimStatus, Stance
 from claims.permissions import can_edit_claims
 from claims.selectors import claim_get_for_user
 from claims.views.common import claim_url, error_text, resolve_assignee
+from claims.views.evidence_rows import evidence_items_render
 from workbench.http import row_url, safe_next
 
 # --- Claim page --------------------------------------------------------------------------
@@ -58,6 +59,8 @@ def evidence_context(claim, **extra):
         if item.snapshot_id:
             item.snapshot_url = snapshot_url(item.source_id, item.snapshot_id)
         item.cited = "published" if item.cited_publicly else "review" if item.cited_in_review else ""
+    correction_url = reverse("reviewing:verdict", args=[claim.pk]) + "#correction"
+    evidence_items_render(evidence, correction_url=correction_url)
     groups = [
         ("supports", "Supporting", [e for e in evidence if e.stance == Stance.SUPPORTS]),
         ("denies", "Denials and refutations", [e for e in evidence if e.stance == Stance.DENIES]),
@@ -67,7 +70,7 @@ def evidence_context(claim, **extra):
     return {"claim": claim, "evidence_groups": groups, "evidence_fetching": fetching,
             "evidence_total": len(evidence),
             "removed_evidence": selectors.claim_removed_evidence(claim_id=claim.pk),
-            "correction_url": reverse("reviewing:verdict", args=[claim.pk]) + "#correction",
+            "correction_url": correction_url,
             # Defined, so the per-item checks never look up a missing name (slow in templates).
             "evidence_message": "", "focus_evidence_id": None, **extra}
 
