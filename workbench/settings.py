@@ -111,7 +111,8 @@ CACHES = {
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 20000)},
+        # About 30 MB of rows at most per process; the least recently used go first.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
 
