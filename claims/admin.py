@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from claims.activity import describe_changes
+from claims.api import admin as api_admin  # noqa: F401  (registers API tokens)
 from claims.models import (
     ActivityEvent,
     Claim,

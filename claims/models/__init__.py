@@ -1,8 +1,9 @@
 """The newsroom's models, one module per area: core (claims, evidence, activity),
-verdicts (ratings, verdict versions, reviews, notifications), coverage (suggestions) and
-alerts (desk alerts)."""
+verdicts (ratings, verdict versions, reviews, notifications), coverage (suggestions),
+alerts (desk alerts) and api_tokens (personal API tokens)."""
 
 from claims.models.alerts import AlertKind, DeskAlert  # noqa: F401
+from claims.models.api_tokens import ApiToken, TokenScope  # noqa: F401
 from claims.models.core import (  # noqa: F401
     OPEN_STATUSES,
     ActivityEvent,
