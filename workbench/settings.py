@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "template_partials",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sources",
     "claims",
 ]
@@ -355,6 +358,39 @@ NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "The Demo Desk")
 NEWSROOM_URL = os.environ.get("NEWSROOM_URL", "http://127.0.0.1:8000")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
+
+# --- The open API (claims.api) --------------------------------------------------------
+# Requests per token (per user for the app's own session calls), e.g. "600/minute".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "claims.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.DeskMember"],
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.PerTokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.errors.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# The schema and its docs are public (they describe the API, not the newsroom's data); the
+# docs page loads Swagger UI from our own static files (drf-spectacular-sidecar), no CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FactDesk API",
+    "DESCRIPTION": "The claims desk's open API. Authenticate with a personal token "
+    "(`Authorization: Bearer fdk_…`, made at /settings/tokens/) or the app's session "
+    "(with its CSRF token). Errors are RFC 9457 problem details.",
+    "VERSION": "1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {

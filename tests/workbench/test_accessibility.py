@@ -128,7 +128,7 @@ def test_it_has_no_wcag_violations_on_any_page(browser_page, live_server, newsro
         f"/sources/{source.pk}/", f"/sources/{source.pk}/snapshots/{snapshot.pk}/",
         f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/edit/",
         f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/remove/",
-        "/dashboard/", "/dashboard/model/labels/",
+        "/dashboard/", "/dashboard/model/labels/", "/settings/tokens/",
     ])
 
     page.context.clear_cookies()
