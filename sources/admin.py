@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from sources.models import Document, Feed, FeedPoll, LinkCheck, Outlet, Snapshot, Source
+from sources.models import (
+    Document,
+    Feed,
+    FeedPoll,
+    LinkCheck,
+    Outlet,
+    PriorFactCheck,
+    RatingMapping,
+    Snapshot,
+    Source,
+)
 
 
 @admin.register(Outlet)
@@ -115,3 +125,47 @@ class DocumentAdmin(admin.ModelAdmin):
     exclude = ["search_vector"]
     readonly_fields = ["match_state", "match_error", "match_queued_at", "match_attempts"]
     date_hierarchy = "created_at"
+
+
+@admin.register(PriorFactCheck)
+class PriorFactCheckAdmin(admin.ModelAdmin):
+    """Other publishers' fact-checks, as imported (``factchecks_import``): read-only here, so
+    what the desk sees is what the publisher said."""
+
+    list_display = ["publisher", "claim_reviewed", "textual_rating", "normalised_rating", "reviewed_at", "origin"]
+    list_filter = ["normalised_rating", "origin", "language", "publisher"]
+    search_fields = ["claim_reviewed", "claimant", "publisher", "url"]
+    date_hierarchy = "reviewed_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RatingMapping)
+class RatingMappingAdmin(admin.ModelAdmin):
+    """Which textual rating means which rating on our scale. Saving or deleting one applies
+    the table again to every prior fact-check."""
+
+    list_display = ["textual_rating", "publisher", "normalised_rating"]
+    search_fields = ["textual_rating", "publisher", "normalised_rating"]
+
+    def _reapply(self, request):
+        from sources.factchecks.services import prior_factchecks_renormalise
+
+        changed = prior_factchecks_renormalise()
+        self.message_user(request, f"Rating mappings applied again: {changed} prior fact-check(s) changed.")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._reapply(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._reapply(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._reapply(request)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from sources.concurrency import try_advisory_lock
 from sources.connectors import ConnectorResult, FeedConfig, FeedError, get_connector
 from sources.documents import documents_upsert
+from sources.factchecks.services import prior_factchecks_from_items
 from sources.fetching import normalise_url, registrable_domain
 from sources.followups import DOCUMENT_MATCH
 from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus
@@ -386,6 +387,9 @@ def _finish_succeeded(poll: FeedPoll, result: ConnectorResult, *, send_matching:
         else:
             stored = documents_upsert(items=result.items, feed=feed, match_pending=True)
             problems += stored.problems
+            if feed.kind == "factcheck":  # each item is also another publisher's verdict
+                problems += [f"prior fact-check {which}: {why}"
+                             for which, why in prior_factchecks_from_items(result.items).refused]
             new_ids = stored.new_ids
             poll.status = FeedPollStatus.SUCCEEDED
             poll.items_seen = stored.seen

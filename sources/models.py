@@ -346,3 +346,11 @@ class LinkCheck(models.Model):
 
     def __str__(self) -> str:
         return f"Check of {self.source} at {self.checked_at:%Y-%m-%d %H:%M}: {self.outcome}"
+
+
+# Prior fact-checks live in their own package; imported here so the app registers them.
+from sources.factchecks.models import (  # noqa: E402, F401
+    PriorFactCheck,
+    PriorFactCheckOrigin,
+    RatingMapping,
+)
