@@ -29,7 +29,7 @@ from sources.documents import documents_upsert
 from sources.factchecks.services import prior_factchecks_from_items
 from sources.fetching import normalise_url, registrable_domain
 from sources.followups import DOCUMENT_MATCH
-from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus
+from sources.models import Feed, FeedKind, FeedPoll, FeedPollStatus, PriorFactCheckOrigin
 from sources.outlets import outlet_for_domain
 from workbench.followup import followup_enqueue, max_attempts
 from workbench.followup import grace as followup_grace
@@ -51,6 +51,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 QUERY_KINDS = {FeedKind.GDELT, FeedKind.FACTCHECK}
+#: Feeds whose items are other publishers' fact-checks, kept as prior fact-checks too.
+PRIOR_FACTCHECK_ORIGINS = {FeedKind.FACTCHECK: PriorFactCheckOrigin.GOOGLE,
+                           FeedKind.CLAIMREVIEW: PriorFactCheckOrigin.FEED}
 BACKOFF_MAX = timedelta(hours=24)
 BACKOFF_JITTER = 0.1  # +-10 %: spreads retries of feeds that failed together
 MAX_PROBLEMS_KEPT = 50
@@ -387,9 +390,9 @@ def _finish_succeeded(poll: FeedPoll, result: ConnectorResult, *, send_matching:
         else:
             stored = documents_upsert(items=result.items, feed=feed, match_pending=True)
             problems += stored.problems
-            if feed.kind == "factcheck":  # each item is also another publisher's verdict
-                problems += [f"prior fact-check {which}: {why}"
-                             for which, why in prior_factchecks_from_items(result.items).refused]
+            if feed.kind in PRIOR_FACTCHECK_ORIGINS:  # each item is also another publisher's verdict
+                recorded = prior_factchecks_from_items(result.items, origin=PRIOR_FACTCHECK_ORIGINS[feed.kind])
+                problems += [f"prior fact-check {which}: {why}" for which, why in recorded.refused]
             new_ids = stored.new_ids
             poll.status = FeedPollStatus.SUCCEEDED
             poll.items_seen = stored.seen

@@ -167,6 +167,7 @@ class FeedKind(models.TextChoices):
     ATOM = "atom", "Atom"
     GDELT = "gdelt", "GDELT article search"
     FACTCHECK = "factcheck", "Google Fact Check search"
+    CLAIMREVIEW = "claimreview", "ClaimReview feed of another fact-checker"
 
 
 class Feed(models.Model):
@@ -183,7 +184,7 @@ class Feed(models.Model):
     outlet = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="feeds"
     )
-    kind = models.CharField(max_length=10, choices=FeedKind.choices, default=FeedKind.RSS)
+    kind = models.CharField(max_length=16, choices=FeedKind.choices, default=FeedKind.RSS)
     interval_minutes = models.PositiveIntegerField(default=30)
     is_active = models.BooleanField(default=True)
     # Conditional GET

@@ -1,4 +1,5 @@
-"""Connectors: RSS/Atom feeds and search APIs (GDELT, Google Fact Check Tools).
+"""Connectors: RSS/Atom feeds, search APIs (GDELT, Google Fact Check Tools) and other
+fact-checkers' ClaimReview feeds.
 
 ``get_connector(kind)`` returns a fresh connector; every connector has ``kind`` and
 ``fetch(feed_config) -> ConnectorResult``; query connectors also have ``enabled`` and
@@ -16,6 +17,7 @@ from sources.connectors.base import (
     FeedItem,
     QueryConnector,
 )
+from sources.connectors.claimreview import ClaimReviewConnector
 from sources.connectors.factcheck import FactCheckConnector
 from sources.connectors.gdelt import GdeltConnector
 from sources.connectors.rss import RSSConnector, parse_feed
@@ -25,6 +27,7 @@ CONNECTORS: dict[str, type] = {
     "atom": RSSConnector,
     "gdelt": GdeltConnector,
     "factcheck": FactCheckConnector,
+    "claimreview": ClaimReviewConnector,
 }
 
 
@@ -38,6 +41,7 @@ def get_connector(kind: str, **options) -> Connector:
 
 __all__ = [
     "CONNECTORS",
+    "ClaimReviewConnector",
     "Connector",
     "ConnectorDisabled",
     "ConnectorResult",

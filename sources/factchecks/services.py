@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 
+from sources.connectors.claimreview import IMPORT_CONTENT_TYPES
 from sources.factchecks.models import PriorFactCheck, PriorFactCheckOrigin
 from sources.factchecks.parsing import ParsedReview, claimreviews_from_html, claimreviews_from_json
 from sources.factchecks.ratings import rating_normalise
 from sources.fetching import FetchError, fetch, normalise_url, registrable_domain
 
-#: What an import asks for: pages and JSON. Feeds of ClaimReview are JSON.
-IMPORT_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/json",
-                                  "application/ld+json"})
 #: A paginated feed is followed this many pages at most.
 MAX_FEED_PAGES = 20
 
@@ -110,8 +109,11 @@ def prior_factchecks_from_items(items: list, *, origin: str = PriorFactCheckOrig
         reviews.append(ParsedReview(
             url=item.url, claim_reviewed=claim, publisher=_plain(item.outlet_name, 200),
             publisher_site=item.outlet_domain or "", claimant=_plain(extra.get("claimant"), 300),
-            claim_date=claim_date.date() if claim_date else None, reviewed_at=item.published_at,
+            claim_date=claim_date.date() if isinstance(claim_date, datetime) else claim_date,
+            reviewed_at=item.published_at,
             textual_rating=_plain(extra.get("textual_rating"), 300), language=(item.language or "")[:16],
+            rating_value=extra.get("rating_value"), best_rating=extra.get("best_rating"),
+            worst_rating=extra.get("worst_rating"),
         ))
     return prior_factchecks_record(reviews, origin=origin, report=report)
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("url", nargs="?", default="",
-                            help="Feed URL (may be omitted for --kind gdelt/factcheck)")
+                            help="Feed URL (may be omitted for --kind gdelt/factcheck; for claimreview, a ClaimReview JSON feed or fact-check page)")
         parser.add_argument("--outlet", default=None, help="Name of the outlet publishing the feed")
         parser.add_argument("--kind", default=FeedKind.RSS, choices=FeedKind.values)
         parser.add_argument("--interval", type=int, default=30, help="Minutes between polls (>= 1)")

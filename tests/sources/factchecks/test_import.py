@@ -170,3 +170,23 @@ def test_a_fact_check_tools_feed_keeps_each_publishers_rating(settings, web_serv
     assert (german.textual_rating, german.normalised_rating, german.language) == ("Unbelegt", "Unproven", "de")
     feed_poll(feed_id=feed.pk)  # polled again: the same rows
     assert PriorFactCheck.objects.filter(url=german.url).count() == 1
+
+
+def test_a_claimreview_feed_is_polled_like_a_news_feed_and_keeps_the_ratings(loopback):
+    from sources.feeds import feed_add, feed_poll
+    from sources.models import Document
+
+    url = loopback.add_route("/checks.json", json.dumps({"results": [
+        review(1), review(2, rating="Half true", claim="Beijing sent drones."), review(3, claimReviewed=""),
+    ]}), "application/json")
+    feed = feed_add(url=url, kind="claimreview")
+
+    poll = feed_poll(feed_id=feed.pk)
+
+    assert poll.status == "succeeded" and poll.items_new == 2
+    assert any("ClaimReview 3: it names no claim" in problem for problem in poll.problems)
+    assert Document.objects.filter(canonical_url="https://checkers.example/checks/1").exists()
+    rows = {r.url.rsplit("/", 1)[-1]: r for r in PriorFactCheck.objects.all()}
+    assert (rows["1"].normalised_rating, rows["1"].origin, rows["1"].rating_value, rows["1"].best_rating) == (
+        "False", "feed", 1.0, 5.0)
+    assert rows["2"].normalised_rating == "Half true"
