@@ -1,0 +1,27 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def grant(apps, schema_editor):
+    """The Admin role holds every permission of claims and sources (claims.roles): give it
+    those of prior fact-checks and rating mappings."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    admin = Group.objects.filter(name="Admin").first()
+    if admin:
+        admin.permissions.add(*Permission.objects.filter(
+            content_type__app_label="sources",
+            content_type__model__in=["priorfactcheck", "ratingmapping"],
+        ))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("sources", "0009_prior_factchecks"),
+        ("claims", "0002_roles"),
+    ]
+    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
