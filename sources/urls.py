@@ -24,5 +24,6 @@ urlpatterns = [
     path("feeds/<int:feed_id>/active/", views_feeds.feed_toggle, name="feed_toggle"),
     path("feeds/<int:feed_id>/poll/", views_feeds.feed_poll_now, name="feed_poll_now"),
     path("demo-feed/seed-story.xml", views_feeds.demo_feed_rss, name="demo_feed_rss"),
+    path("demo-feed/claimreview.json", views_feeds.demo_claimreview_json, name="demo_claimreview_json"),
     path("demo-feed/articles/<slug:slug>/", views_feeds.demo_article, name="demo_article"),
 ]

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
@@ -169,6 +169,16 @@ def _debug_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+@login_not_required
+@require_GET
+@_debug_only
+def demo_claimreview_json(request):
+    """The demo fact-checker's ClaimReview feed (fictional publisher), for the demo newsroom."""
+    from sources.factchecks.demo import demo_claimreview_feed
+
+    return JsonResponse(demo_claimreview_feed(), json_dumps_params={"ensure_ascii": False})
 
 
 @login_not_required

@@ -80,6 +80,7 @@ class Command(BaseCommand):
                 if history:
                     self.stdout.write(f"Desk history: {history} claims over the past weeks.")
         self._demo_feed()
+        self._demo_factchecks()
         self.stdout.write(
             self.style.SUCCESS(f"Demo newsroom ready: {created} new claims, "
                                f"{Claim.objects.count()} in all.")
@@ -164,6 +165,13 @@ class Command(BaseCommand):
             for step in WALK.get(spec["status"], []):
                 step(actor=editor, claim_id=claim.pk)
         return created
+
+    def _demo_factchecks(self):
+        """Another (fictional) fact-checker's ClaimReview feed, registered and read now."""
+        from sources.factchecks.demo import seed_demo_factchecks
+
+        feed, report = seed_demo_factchecks()
+        self.stdout.write(f"Demo fact-checker's feed {feed.url}: {report.summary()}")
 
     # --- The demo feed (feeds engineer) ---------------------------------------------
     def _demo_feed(self):
