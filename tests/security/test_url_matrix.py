@@ -100,6 +100,7 @@ FILL = {
     "sources:feed_toggle": lambda w: {"feed_id": w.feed.pk},
     "sources:feed_poll_now": lambda w: {"feed_id": w.feed.pk},
     "sources:demo_feed_rss": lambda w: {},
+    "sources:demo_claimreview_json": lambda w: {},
     "sources:demo_article": lambda w: {"slug": _demo_slug()},
     "exports:claim_report": lambda w: {"claim_id": w.claims["researching"].pk},
     "exports:claim_report_pdf": lambda w: {"claim_id": w.claims["researching"].pk},
@@ -139,7 +140,7 @@ FILL = {
 PUBLIC = {
     "healthz", "ratings_css", "public:list", "public:feed", "public:detail", "public:claimreview",
     "public:archived_copy", "api:schema", "api:docs",
-    "sources:demo_feed_rss", "sources:demo_article",
+    "sources:demo_feed_rss", "sources:demo_article", "sources:demo_claimreview_json",
     # Django's own account pages: logging in, and the password reset flow (which never says
     # whether an account exists).
     "login", "password_reset", "password_reset_done", "password_reset_confirm",
