@@ -50,7 +50,7 @@ def test_the_artifact_is_small_and_its_metadata_was_written_by_the_training_comm
     assert meta["seed"] == 13
     assert len(meta["training_files"]) == 5  # FNC-1 x2, Emergent x2, the practice set
     assert "before" in meta["practice_set"]["written"]
-    assert meta["split"]["fnc"].startswith("by headline and by body")
+    assert meta["split"]["fnc"].startswith("by story")
     assert set(meta["split"]["checksums"]) == {f"{s}/{p}" for s in ("fnc", "emergent")
                                                for p in ("train", "validation", "report")}
     assert set(meta["report"]["fnc_by_head"]) == set(stance.HEADS)
@@ -204,7 +204,7 @@ def test_stance_train_and_stance_eval_on_tiny_files(tmp_path):
     meta = json.loads(out_model.with_suffix(".json").read_text())
     assert meta["schema_hash"] == stance.schema_hash()
     assert set(meta["training_files"]) >= {"fnc1/train_stances.csv", "emergent/stances.csv"}
-    assert meta["split"]["fnc"].startswith("by headline and by body")
+    assert meta["split"]["fnc"].startswith("by story")
     assert meta["report"]["fnc"]["pairs"] == meta["split"]["pairs"]["fnc/report"]
 
     buf = StringIO()
@@ -221,25 +221,50 @@ def test_stance_train_and_stance_eval_on_tiny_files(tmp_path):
     assert any("pairs/second" in ln for ln in lines)
 
 
-def test_the_split_keeps_every_headline_and_body_of_a_report_pair_out_of_training():
-    from claims.corroboration.training import datasets
-    from claims.corroboration.training.stance_training import split_rows
+def test_the_split_keeps_every_story_of_a_report_pair_out_of_training():
+    import random
 
-    rows = [datasets.StanceRow(f"claim {i % 37} v{i % 3}", str(i % 41),
-                               "unrelated" if i % 4 == 0 else "discuss") for i in range(600)]
+    from claims.corroboration.training import datasets
+    from claims.corroboration.training.stance_training import fnc_stories, split_rows
+
+    rng = random.Random(5)
+    # 40 stories of 3 headlines and 3 bodies; related pairs within a story (a headline of
+    # story k shares the story's bodies), unrelated pairs across stories.
+    rows = []
+    for k in range(40):
+        for h in range(3):
+            for b in range(3):
+                rows.append(datasets.StanceRow(f"story {k} headline {h}", f"{k}-{b}",
+                                               rng.choice(["agree", "disagree", "discuss"])))
+            for _ in range(4):
+                other = (k + rng.randint(1, 39)) % 40
+                rows.append(datasets.StanceRow(f"story {k} headline {h}",
+                                               f"{other}-{rng.randint(0, 2)}", "unrelated"))
     emergent = [datasets.StanceRow(f"emergent {i % 20}", str(i), "agree") for i in range(60)]
-    em_bodies = {str(i): f"claim {i % 37} v{i % 3}" for i in range(60)}
+    em_bodies = {str(i): f"story {i % 40} headline {i % 3}" for i in range(60)}
     fnc_split, em_split = split_rows(rows, emergent, em_bodies, seed=13)
+
+    story = fnc_stories(rows)
+    assert len(set(story.values())) == 40
     seen = {part: ({r.headline for r, p in fnc_split if p == part},
-                   {r.body_id for r, p in fnc_split if p == part})
+                   {r.body_id for r, p in fnc_split if p == part},
+                   {story[("h", r.headline)] for r, p in fnc_split if p == part}
+                   | {story[("b", r.body_id)] for r, p in fnc_split if p == part})
             for part in ("train", "validation", "report")}
-    assert seen["report"][0] and seen["validation"][0]
+    assert seen["report"][0] and seen["validation"][0] and seen["train"][0]
     for held_out in ("validation", "report"):
-        assert seen["train"][0].isdisjoint(seen[held_out][0])
-        assert seen["train"][1].isdisjoint(seen[held_out][1])
-    # An Emergent article headline held out there never trains as an FNC-1 headline.
+        for kind in range(3):  # headlines, bodies, stories
+            assert seen["train"][kind].isdisjoint(seen[held_out][kind])
+    # Every related pair of a story lands in its story's part: none is lost to the split.
+    kept = {(r.headline, r.body_id) for r, _ in fnc_split}
+    lost = [r for r in rows if r.stance != "unrelated" and (r.headline, r.body_id) not in kept]
+    dropped_stories = {story[("h", r.headline)] for r in lost}
+    assert len(dropped_stories) <= 5  # only stories two Emergent parts claimed
+    # An Emergent article headline held out there never trains as an FNC-1 headline, nor
+    # does any headline or body of its story.
     held_out_headlines = {em_bodies[r.body_id] for r, p in em_split if p != "train"}
     assert held_out_headlines.isdisjoint(seen["train"][0])
+    assert {story[("h", h)] for h in held_out_headlines}.isdisjoint(seen["train"][2])
     em_claims = {p: {r.headline for r, q in em_split if q == p} for p in ("train", "report")}
     assert em_claims["train"].isdisjoint(em_claims["report"])
     assert split_rows(rows, emergent, em_bodies, seed=13) == (fnc_split, em_split)

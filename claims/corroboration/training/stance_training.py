@@ -9,11 +9,14 @@ Three disjoint parts, defined once (:data:`SPLIT_DEFINITION`) before any tuning,
 * ``validation``: early stopping, the temperature, the decision offsets and the confidence map;
 * ``report``: touched once, at the end, for the figures reported (never tuned on).
 
-FNC-1 is split the way users meet the model: **by headline and by body**. Every headline and
-every body is assigned to a part by a seeded hash of its text (or body id); a pair is kept
-in a part only when its headline and its body both fall in it, so a report pair's claim and
-article were both unseen in training. Emergent is split by claim. The practice set in other
-languages is report-only (written before training, never tuned on).
+FNC-1 is split the way users meet the model: **by story**. A story is a connected group of
+headlines and bodies linked by related pairs (agree, disagree, discuss): bodies that share a
+headline, and headlines that share a body, are one story (FNC-1's training data holds 191).
+Every story goes to a part by a seeded hash; a pair is kept in a part only when its
+headline's story and its body's story both fall in it, so no report pair's headline, body or
+story (through any other headline or body) was seen in training. Emergent is split by claim;
+an Emergent article headline that is also an FNC-1 headline takes its story with it. The
+practice set in other languages is report-only (written before training, never tuned on).
 """
 
 from __future__ import annotations
@@ -52,11 +55,13 @@ PARTS = ("train", "validation", "report")
 PART_SHARES = (0.6, 0.2, 0.2)
 SPLIT_DEFINITION = {
     "parts": dict(zip(PARTS, PART_SHARES, strict=True)),
-    "fnc": "by headline and by body: each headline text and each body id goes to a part by "
-           "sha256(f'{seed}:fnc-headline:{headline}') / sha256(f'{seed}:fnc-body:{body id}'); "
-           "a pair is kept only when both land in the same part (others are dropped); FNC-1 "
-           "pairs whose headline is an Emergent article headline follow that Emergent pair's "
-           "part or are dropped",
+    "fnc": "by story: headlines and bodies joined by related (agree/disagree/discuss) pairs "
+           "form connected stories; each story goes to a part by "
+           "sha256(f'{seed}:fnc-story-b:{smallest body id}') (a story without a body: "
+           "fnc-story-h:{smallest headline}); a pair is "
+           "kept only when its headline's and its body's stories land in the same part (others "
+           "are dropped); a story holding an Emergent article headline held out there follows "
+           "that Emergent part (two such parts: the story is dropped)",
     "emergent": "by claim: sha256(f'{seed}:emergent-claim:{claim headline}')",
     "practice": "report only (written before training)",
 }
@@ -112,17 +117,58 @@ def emergent_claim_split(rows: Sequence[datasets.StanceRow], seed: int
     return [(r, part_of("emergent-claim", r.headline, seed)) for r in rows]
 
 
+def fnc_stories(rows: Sequence[datasets.StanceRow]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each headline's ``("h", text)`` and body's ``("b", id)`` story: its connected component
+    over related pairs, named by its smallest body id (or smallest headline if it has none)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(node):
+        root = parent.setdefault(node, node)
+        while root != parent[root]:
+            root = parent[root]
+        while node != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    for r in rows:
+        head, body = find(("h", r.headline)), find(("b", r.body_id))
+        if r.stance != "unrelated" and head != body:
+            parent[head] = body
+    members: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for node in parent:
+        members.setdefault(find(node), []).append(node)
+    story: dict[tuple[str, str], tuple[str, str]] = {}
+    for nodes in members.values():
+        bodies = sorted(key for kind, key in nodes if kind == "b")
+        name = ("b", bodies[0]) if bodies else ("h", min(key for _, key in nodes))
+        for node in nodes:
+            story[node] = name
+    return story
+
+
 def fnc_split(rows: Sequence[datasets.StanceRow], seed: int,
               pinned_headlines: dict[str, str] | None = None) -> list[tuple[datasets.StanceRow, str]]:
-    """Rows with their part; a pair whose headline and body fall in different parts is
-    dropped. ``pinned_headlines``: headline -> part for headlines that must follow another
-    data set's split (an Emergent article headline in validation or report never trains)."""
+    """Rows with their part, by story (:func:`fnc_stories`); a pair whose headline's and
+    body's stories fall in different parts is dropped. ``pinned_headlines``: headline -> part
+    for headlines that must follow another data set's split (an Emergent article headline in
+    validation or report never trains): their whole story follows, or is dropped when two
+    parts claim it."""
     pinned = pinned_headlines or {}
+    story = fnc_stories(rows)
+    part_of_story: dict[tuple[str, str], str] = {}
+    for node, name in story.items():
+        wanted = pinned.get(node[1]) if node[0] == "h" else None
+        if wanted:
+            known = part_of_story.get(name)
+            part_of_story[name] = wanted if known in (None, wanted) else "dropped"
+    for name in set(story.values()):
+        if name not in part_of_story:
+            part_of_story[name] = part_of(f"fnc-story-{name[0]}", name[1], seed)
     out = []
     for r in rows:
-        ph = pinned.get(r.headline) or part_of("fnc-headline", r.headline, seed)
-        pb = part_of("fnc-body", r.body_id, seed)
-        if ph == pb:
+        ph = part_of_story[story[("h", r.headline)]]
+        pb = part_of_story[story[("b", r.body_id)]]
+        if ph == pb and ph in PARTS:
             out.append((r, ph))
     return out
 

@@ -4,8 +4,8 @@
         --emergent …/emergent --holdout
     python manage.py stance_eval --stances test_stances.csv --bodies test_bodies.csv
 
-``--holdout`` keeps only the report part of ``stance_train``'s split (FNC-1 by headline and by
-body, Emergent by claim; the same seed gives the same split, and it needs both data sets, as
+``--holdout`` keeps only the report part of ``stance_train``'s split (FNC-1 by story: no
+headline, body or story of a report pair was seen in training; Emergent by claim; the same seed gives the same split, and it needs both data sets, as
 the FNC-1 split follows Emergent's for headlines they share). Prints ``FNC score:`` and
 ``macro-F1:`` first, then per-class F1, per head, per language (the practice set in other
 languages, always reported) and calibration (reliability table, Brier score). Embeddings are
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--emergent", help="folder with Emergent stances.csv and bodies.csv")
         parser.add_argument("--model", default=None, help="artifact (default: the committed one)")
         parser.add_argument("--holdout", action="store_true",
-                            help="only the report part of stance_train's split (unseen claims and bodies)")
+                            help="only the report part of stance_train's split (unseen stories)")
         parser.add_argument("--seed", type=int, default=13, help="split seed for --holdout")
         parser.add_argument("--runs", type=int, default=3, help="throughput repetitions")
         parser.add_argument("--cache", default=None, help="embedding cache (default var/...)")

@@ -2,8 +2,9 @@
 
     python manage.py stance_train            # reads ../shared/data/{fnc1,emergent}
 
-Split (``training/stance_training.py``, defined once, seeded): FNC-1 by headline and by body
-(no headline or body of a report pair was seen in training), Emergent by claim; 60 % train,
+Split (``training/stance_training.py``, defined once, seeded): FNC-1 by story (headlines and
+bodies joined by related pairs; no headline, body or story of a report pair was seen in
+training), Emergent by claim; 60 % train,
 20 % validation (early stopping, temperature, decision offsets, confidence maps), 20 % report
 (touched once, at the end). The artifact is the model trained on the train part only, so the
 report figures written to its metadata are honest. Embeddings of the training texts are
