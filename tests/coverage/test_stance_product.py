@@ -20,16 +20,15 @@ from sources.language import detect_language
 
 DEMO_CLAIM = "Russia asked China for military assistance for its war in Ukraine."
 
-#: Measured 24/31 (0.77) with the committed model (21/31 with the one before); a regression
-#: below this fails it.
+#: Measured 22/31 (0.71) with the committed model (trained on 24-token passages and a
+#: story-disjoint split; 24/31 with the one before); a regression below this fails it.
 ACCURACY_FLOOR = 0.7
 
-#: Demo denials the committed model reads as "discuss" (P(disagree) 0.36 and 0.26): an
-#: English headline that "calls reports ... disinformation" and an embassy that "has never
-#: heard" of the request. Known misses, not hidden: strict, so a model that gets them right
-#: fails here until the mark is removed.
+#: The demo denial the committed model reads as "discuss": an embassy that "has never heard"
+#: of the request. A known miss, not hidden: strict, so a model that gets it right fails here
+#: until the mark is removed. (The headline that "calls reports ... disinformation", missed
+#: by the model before, now reads as a denial and is tested as one.)
 KNOWN_MISSED_DENIALS = {
-    "capital-times-china-denies-disinformation": "calls reports disinformation: read as discuss",
     "capital-times-embassy-no-knowledge": "'never heard' of it: read as discuss",
 }
 
@@ -132,10 +131,6 @@ def test_it_labels_every_demo_denial_denies_in_every_language(slug):
     assert 0 < pred.confidence <= 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the demo labels 'U.S. officials say Russia asked China ...' as supports; the model, "
-    "trained on FNC-1/Emergent where an attributed report is 'discuss', says discuss at 0.92 "
-    "(its calibrated rate on validation pairs), so the wrong answers here carry high confidence"))
 def test_shown_confidence_is_higher_where_the_model_is_right(predictions):
     gold = [label for *_, label in practice_pairs()]
     right = [p.confidence for g, p in zip(gold, predictions, strict=True) if PRODUCT_STANCE[p.label] == g]

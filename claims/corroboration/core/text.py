@@ -142,9 +142,10 @@ def lead_units(title: str | None, body: str | None, *, units: int = LEAD_UNITS,
 
 #: The one passage a document is embedded as: its headline and the start of its lede, bounded
 #: in model tokens (estimated, see :func:`token_estimate`) because the encoder's cost grows
-#: with every token: about 1.4 ms per token on one core, so ~40 tokens keep a document near
-#: 25 per second. Measured by ``coverage_bench``.
-PASSAGE_TOKENS = 40
+#: with every token: about 1.4 ms per token on one core, so 24 tokens (a headline and a few
+#: words of the lede; 40 gave ~7-9 documents a second on a loaded core) aim at 25 a second.
+#: The stance model is trained on exactly this passage. Measured by ``coverage_bench``.
+PASSAGE_TOKENS = 24
 
 # Scripts the multilingual tokenizer reads about one token per character.
 _DENSE_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
