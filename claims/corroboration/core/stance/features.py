@@ -348,7 +348,9 @@ class FeatureExtractor:
     def features(self, rows: Sequence[StanceInput]) -> tuple[dict, list[int]]:
         """The feature groups (``terms`` sparse, the others dense), and which lead unit of
         each document shares most words with its claim."""
-        tops = [_lexical_top_unit(row) for row in rows]
+        # A document meets several claims in one batch: its units' words are read once.
+        unit_words: dict[tuple[str, str], list[set[str]]] = {}
+        tops = [_lexical_top_unit(row, unit_words) for row in rows]
         groups = {"terms": self.terms(rows), "lexical": self.lexical(rows),
                   "cues": self.cue_features(rows, tops), "embedding": self.embedding(rows)}
         return groups, tops
@@ -364,14 +366,20 @@ def _pad_columns(matrix: sp.csr_matrix, columns: int) -> sp.csr_matrix:
     return sp.hstack([matrix, sp.csr_matrix((matrix.shape[0], columns - matrix.shape[1]))]).tocsr()
 
 
-def _lexical_top_unit(row: StanceInput) -> int:
-    """The lead unit sharing most words with the claim (the passage shown to editors)."""
+def _lexical_top_unit(row: StanceInput,
+                      unit_words: dict[tuple[str, str], list[set[str]]] | None = None) -> int:
+    """The lead unit sharing most words with the claim (the passage shown to editors).
+    ``unit_words`` caches each document's units' word sets across the rows of one batch."""
     claim = set(text.content_tokens(row.claim))
-    units = text.lead_units(row.title, row.body)
-    if not units or not claim:
+    key = (row.title, row.body)
+    words = unit_words.get(key) if unit_words is not None else None
+    if words is None:
+        words = [set(text.content_tokens(u)) for u in text.lead_units(row.title, row.body)]
+        if unit_words is not None:
+            unit_words[key] = words
+    if not words or not claim:
         return 0
-    overlaps = [len(claim & set(text.content_tokens(u))) for u in units]
-    return int(np.argmax(overlaps))
+    return int(np.argmax([len(claim & w) for w in words]))
 
 
 @dataclass
