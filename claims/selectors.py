@@ -195,12 +195,41 @@ def similar_claims(*, text: str, exclude_id: int | None = None, limit: int = 5) 
     means the same claim and 0.5 to 0.8 the same claim reworded.
     """
     from claims.corroboration.intake import find_similar_claims
+    from claims.models import VerdictVersion
 
     found = []
     for claim, score in find_similar_claims(text=text, exclude_id=exclude_id, limit=limit):
         claim.similarity = score
         found.append(claim)
+    # Our own published fact-checks are prior fact-checks too: say how we rated them.
+    published = [c.pk for c in found if c.status == "published"]
+    ratings = dict(VerdictVersion.objects.filter(claim_id__in=published, state="approved")
+                   .order_by("claim_id", "-number").distinct("claim_id")
+                   .values_list("claim_id", "rating_id")) if published else {}
+    by_id = _ratings_by_id()
+    for claim in found:
+        claim.published_rating = by_id.get(ratings.get(claim.pk))
     return found
+
+
+def _ratings_by_id() -> dict:
+    from claims.models import Rating
+
+    return Rating.objects.in_bulk()
+
+
+def prior_factchecks_for_text(*, text: str, limit: int = 5) -> list:
+    """Other publishers' fact-checks of probably the same claim (the intake form's "checked
+    elsewhere"), each with ``similarity`` and ``rating``: the rating of our scale its
+    publisher's rating means, or None."""
+    from claims.corroboration.prior_checks import prior_factchecks_matching
+
+    checks = prior_factchecks_matching(text=text, limit=limit)
+    if checks:
+        by_label = {r.label: r for r in _ratings_by_id().values()}
+        for check in checks:
+            check.rating = by_label.get(check.normalised_rating)
+    return checks
 
 
 def _cited_in(state: str) -> Exists:

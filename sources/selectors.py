@@ -8,6 +8,8 @@ Other apps (``claims``) read sources' rows through these, never by their own que
   of a source", written once.
 * ``snapshots_as_of``: the copy of each source archived at or before a moment.
 * ``snapshot_for_display``: one snapshot without its raw body.
+* ``prior_factchecks_state`` / ``prior_factcheck_texts`` / ``prior_factchecks_in``: other
+  publishers' fact-checks, for the desk's matcher.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.db.models import OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from sources.models import Feed, LinkCheck, Snapshot, Source
+from sources.models import Feed, LinkCheck, PriorFactCheck, Snapshot, Source
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -130,3 +132,21 @@ def snapshot_for_display(*, snapshot_id: int) -> Snapshot:
 
 def snapshot_raw_body(snapshot: Snapshot) -> bytes:
     return gzip.decompress(bytes(snapshot.raw_gzip))
+
+
+def prior_factchecks_state() -> tuple[int, datetime | None]:
+    """How many prior fact-checks there are and when the latest changed: a matcher's index
+    built for this state is current."""
+    from django.db.models import Count, Max
+
+    figures = PriorFactCheck.objects.aggregate(n=Count("pk"), latest=Max("updated_at"))
+    return figures["n"], figures["latest"]
+
+
+def prior_factcheck_texts() -> list[tuple[int, str]]:
+    """(id, the claim it reviewed) of every prior fact-check."""
+    return list(PriorFactCheck.objects.order_by("pk").values_list("pk", "claim_reviewed"))
+
+
+def prior_factchecks_in(*, ids: Iterable[int]) -> dict[int, PriorFactCheck]:
+    return PriorFactCheck.objects.in_bulk(list(ids))

@@ -131,9 +131,12 @@ def claim_new(request):
             else:
                 messages.info(request, "You logged this claim a moment ago; here it is.")
             return redirect(claim_url(claim))
-    similar = selectors.similar_claims(text=form.data.get("text", "")) if form.is_bound else []
+    typed = form.data.get("text", "") if form.is_bound else ""
+    similar = selectors.similar_claims(text=typed) if typed else []
+    prior_checks = selectors.prior_factchecks_for_text(text=typed) if typed else []
     return render(
-        request, "claims/claim_new.html", {"nav": "new", "form": form, "similar": similar},
+        request, "claims/claim_new.html",
+        {"nav": "new", "form": form, "similar": similar, "prior_checks": prior_checks},
         status=400 if form.is_bound else 200,
     )
 
@@ -141,10 +144,12 @@ def claim_new(request):
 @require_GET
 @editor_required
 def claim_similar(request):
-    """htmx fragment for the intake form: claims that look like the text being typed."""
+    """htmx fragment for the intake form: claims that look like the text being typed, and
+    other publishers' fact-checks of it."""
     exclude = request.GET.get("exclude")
+    text = request.GET.get("text", "")[:5000]
     similar = selectors.similar_claims(
-        text=request.GET.get("text", "")[:5000],
-        exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
+        text=text, exclude_id=int(exclude) if exclude and exclude.isdigit() else None,
     )
-    return render(request, "claims/claim_new.html#similar", {"similar": similar})
+    prior_checks = selectors.prior_factchecks_for_text(text=text)
+    return render(request, "claims/claim_new.html#similar", {"similar": similar, "prior_checks": prior_checks})
