@@ -43,6 +43,7 @@ class Background:
     """The work the requests queued: how long each took from queued to done, what is unfinished."""
 
     latencies: dict[str, list[float]] = field(default_factory=dict)  # seconds
+    done: dict[str, int] = field(default_factory=dict)  # where no latency is recorded
     unfinished: dict[str, int] = field(default_factory=dict)
     failed: dict[str, int] = field(default_factory=dict)
 
@@ -56,7 +57,6 @@ def _epoch(moment: datetime | None) -> float | None:
 
 
 def background_read(recorder: Recorder, *, since: datetime) -> Background:
-    from claims.models import EmailDelivery
     from sources.models import Document, FeedPoll, Snapshot, Source
 
     found = Background()
@@ -96,16 +96,12 @@ def background_read(recorder: Recorder, *, since: datetime) -> Background:
     found.latencies["poll a feed"], found.unfinished["poll a feed"] = polls, unfinished
     found.failed["poll a feed"] = FeedPoll.objects.filter(started_at__gte=since, status="failed").count()
 
-    # Matching new coverage: documents the polls brought in, still waiting to be matched.
-    found.unfinished["match new documents"] = Document.objects.filter(
-        created_at__gte=since, match_state="pending").count()
+    # Matching new coverage: the documents the polls brought in (no per-document finish time
+    # is stored, so only how many are matched and how many still wait).
+    documents = Document.objects.filter(created_at__gte=since)
     found.latencies["match new documents"] = []
-
-    # Emails the approvals cause (to the verdict's author).
-    emails = list(EmailDelivery.objects.filter(queued_at__gte=since).values_list("queued_at", "sent_at", "state"))
-    found.latencies["send an email"] = [(s - q).total_seconds() for q, s, _ in emails if s]
-    found.unfinished["send an email"] = sum(1 for _, s, state in emails if state == "pending")
-    found.failed["send an email"] = sum(1 for _, s, state in emails if state == "failed")
+    found.unfinished["match new documents"] = documents.filter(match_state="pending").count()
+    found.done["match new documents"] = documents.exclude(match_state="pending").count()
     return found
 
 
@@ -125,7 +121,7 @@ def background_table(found: Background) -> list[str]:
         times = sorted(seconds)
         figures = (f"{statistics.median(times):8.2f} {percentile(times, 0.95):8.2f} {times[-1]:8.2f}"
                    if times else f"{'-':>8} {'-':>8} {'-':>8}")
-        lines.append(f"{kind:26} {len(times):6d} {figures} {found.unfinished.get(kind, 0):10d} "
+        lines.append(f"{kind:26} {found.done.get(kind, len(times)):6d} {figures} {found.unfinished.get(kind, 0):10d} "
                      f"{found.failed.get(kind, 0):6d}")
     return lines
 
