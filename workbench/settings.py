@@ -390,6 +390,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status", "kind" or "stance" of their own: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "SuggestionStatusEnum": "claims.models.SuggestionStatus",
+        "EvidenceStanceEnum": "claims.models.Stance",
+        "CoverageStanceEnum": "claims.models.CoverageStance",
+        "SourceKindEnum": "sources.models.SourceKind",
+        "FeedKindEnum": "sources.models.FeedKind",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from claims.reviewing.public_views import ratings_stylesheet
+from claims.reviewing.syndication import sitemap
 from workbench.health import healthz
 from workbench.metrics import metrics_view
 
@@ -9,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
     path("ratings.css", ratings_stylesheet, name="ratings_css"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # The open API (tokens or session), and the page where users make their tokens.

@@ -73,8 +73,25 @@ def _field_errors(data, prefix: str = "") -> list[dict]:
     return found
 
 
+def _service_conflict(exc: DjangoValidationError):
+    """The services' refusals that are about the resource's state, not the input: a stale
+    revision (412), a frozen field, a move the workflow does not allow, a duplicate (409)."""
+    from claims import services
+
+    text = " ".join(exc.messages)
+    if isinstance(exc, services.StaleEdit | services.StaleEvidenceEdit):
+        return PreconditionFailed(text)
+    if isinstance(exc, services.ClaimFrozen | services.EvidenceFrozen
+                  | services.TransitionNotAllowed | services.DuplicateEvidence):
+        return Conflict(text)
+    return None
+
+
 def _as_drf(exc):
     if isinstance(exc, DjangoValidationError):
+        conflict = _service_conflict(exc)
+        if conflict is not None:
+            return conflict
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return exceptions.ValidationError(detail)
     if isinstance(exc, DjangoPermissionDenied):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.models import ApiToken, Claim, ClaimStatus
+from claims.models import ApiToken, Claim, ClaimantKind, ClaimStatus, Evidence, Priority, Stance
+from sources.models import SourceKind
 from workbench.http import highlight_html
 
 
@@ -111,3 +112,138 @@ class ProblemSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     detail = serializers.CharField()
     errors = ProblemFieldErrorSerializer(many=True, required=False)
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    claimant = serializers.CharField(max_length=300)
+    claimant_kind = serializers.ChoiceField(choices=ClaimantKind.choices, default=ClaimantKind.PERSON)
+    said_url = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    said_where = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    said_on = serializers.DateField(required=False, allow_null=True, default=None)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    tags = serializers.ListField(child=serializers.CharField(max_length=60), required=False,
+                                 default=list)
+
+
+class ClaimUpdateSerializer(ClaimCreateSerializer):
+    """Any of the fields, with ``If-Match``: the claim's revision (its ETag)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class SimilarClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    similarity = serializers.FloatField(help_text="0..1; about 0.8 and above: the same claim")
+    url = serializers.CharField()
+
+
+class ClaimCreatedSerializer(ClaimSerializer):
+    possible_duplicates = SimilarClaimSerializer(many=True, read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "possible_duplicates"]
+        read_only_fields = fields
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class MoveBackSerializer(ReasonSerializer):
+    to = serializers.ChoiceField(choices=[ClaimStatus.NEW, ClaimStatus.TRIAGED, ClaimStatus.RESEARCHING])
+
+
+class DuplicateSerializer(serializers.Serializer):
+    original = serializers.IntegerField(help_text="The id of the claim this one repeats.")
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.CharField(allow_null=True, help_text="A user name, or null to unassign.")
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+# --- Evidence ------------------------------------------------------------------------------
+
+
+class SourceSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    outlet = serializers.CharField(source="outlet.name", allow_null=True, default=None)
+    fetch_status = serializers.CharField()
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source = SourceSummarySerializer(read_only=True)
+    added_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    snapshot_sha256 = serializers.SerializerMethodField()
+    cited_publicly = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "stance", "is_denial", "speaker", "speaker_is_party", "quote", "note",
+                  "stated_on", "stated_where", "source", "snapshot_sha256", "cited_publicly",
+                  "added_by", "added_at", "revision"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_snapshot_sha256(self, evidence) -> str | None:
+        return getattr(evidence, "snapshot_sha256", None)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_cited_publicly(self, evidence) -> bool:
+        return bool(getattr(evidence, "cited_publicly", False))
+
+
+class EvidenceDetailsSerializer(serializers.Serializer):
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    speaker = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    speaker_is_party = serializers.BooleanField(required=False, default=False)
+    quote = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    stated_on = serializers.DateField(required=False, allow_null=True, default=None)
+    stated_where = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                         default="")
+
+
+class EvidenceAttachSerializer(EvidenceDetailsSerializer):
+    url = serializers.CharField(max_length=2000)
+
+
+class EvidenceManualSerializer(EvidenceDetailsSerializer):
+    kind = serializers.ChoiceField(choices=SourceKind.choices)
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    outlet_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DenialSerializer(serializers.Serializer):
+    """Where they said it: ``url``, or with none a source described by hand (``title``)."""
+
+    speaker = serializers.CharField(max_length=300)
+    quote = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    stated_on = serializers.DateField(required=False, allow_null=True, default=None)
+    stated_where = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                         default="")
+    url = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, allow_blank=True,
+                                   default="")
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    outlet_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from claims.api import views
+from claims.api import evidence, public, reviewing, views
+from claims.api.actions import ACTION_VIEWS
 
 app_name = "api"
 
@@ -20,4 +21,32 @@ urlpatterns = [
     path("docs/", _open(SpectacularSwaggerSplitView, url_name="api:schema"), name="docs"),
     path("claims/", _open(views.ClaimListView), name="claim_list"),
     path("claims/<int:claim_id>/", _open(views.ClaimDetailView), name="claim_detail"),
+    *[
+        path(f"claims/<int:claim_id>/{slug}/", _open(view), name=f"claim_{slug.replace('-', '_')}")
+        for slug, view in ACTION_VIEWS.items()
+    ],
+    path("claims/<int:claim_id>/evidence/", _open(evidence.EvidenceListView), name="evidence_list"),
+    path("claims/<int:claim_id>/evidence/manual/", _open(evidence.EvidenceManualView),
+         name="evidence_manual"),
+    path("claims/<int:claim_id>/denials/", _open(evidence.DenialListView), name="denial_list"),
+    path("claims/<int:claim_id>/suggestions/", _open(reviewing.ClaimSuggestionsView),
+         name="claim_suggestions"),
+    path("suggestions/", _open(reviewing.SuggestionInboxView), name="suggestion_inbox"),
+    path("suggestions/<int:suggestion_id>/accept/", _open(reviewing.SuggestionAcceptView),
+         name="suggestion_accept"),
+    path("suggestions/<int:suggestion_id>/dismiss/", _open(reviewing.SuggestionDismissView),
+         name="suggestion_dismiss"),
+    path("claims/<int:claim_id>/verdicts/", _open(reviewing.ClaimVerdictsView), name="verdict_list"),
+    path("verdicts/<int:version_id>/submit/", _open(reviewing.VerdictSubmitView),
+         name="verdict_submit"),
+    path("verdicts/<int:version_id>/approve/", _open(reviewing.VerdictApproveView),
+         name="verdict_approve"),
+    path("verdicts/<int:version_id>/request-changes/", _open(reviewing.VerdictRequestChangesView),
+         name="verdict_request_changes"),
+    path("feeds/", _open(reviewing.FeedListView), name="feed_list"),
+    path("feeds/<int:feed_id>/pause/", _open(reviewing.FeedPauseView), name="feed_pause"),
+    path("feeds/<int:feed_id>/resume/", _open(reviewing.FeedResumeView), name="feed_resume"),
+    path("feeds/<int:feed_id>/poll/", _open(reviewing.FeedPollView), name="feed_poll"),
+    path("fact-checks/", _open(public.FactCheckListView), name="fact_check_list"),
+    path("fact-checks/<slug:slug>/", _open(public.FactCheckDetailView), name="fact_check_detail"),
 ]

@@ -324,4 +324,6 @@ class ActivityEvent(models.Model):
         """The verb as it reads after the actor's name."""
         if self.verb == ActivityVerb.LEGACY:
             return str((self.details or {}).get("legacy_verb") or ActivityVerb.LEGACY.label)
+        if (self.details or {}).get("via") == "api":
+            return f"{self.get_verb_display()} via API"
         return self.get_verb_display()

@@ -29,10 +29,24 @@ def _organisation() -> dict:
     return {"@type": "Organization", "name": settings.NEWSROOM_NAME, "url": settings.NEWSROOM_URL}
 
 
+def _archived_copies(claim: Claim, version: VerdictVersion) -> dict[str, str]:
+    """{URL: the public address of our archived copy} for the pages the verdict cites."""
+    snapshots = selectors.cited_snapshots(version)
+    base = settings.NEWSROOM_URL.rstrip("/")
+    return {
+        evidence.source.url: base + reverse("public:archived_copy",
+                                            args=[claim.slug, snapshots[evidence.source_id].pk])
+        for evidence in version.cited_evidence.all()
+        if evidence.source.url and evidence.source_id in snapshots
+    }
+
+
 def _appearances(claim: Claim, version: VerdictVersion) -> list[dict]:
     """Where the claim appears: where it was said, then cited sources that carry it
-    (supporting or context evidence; refutations are about the claim, not appearances)."""
+    (supporting or context evidence; refutations are about the claim, not appearances).
+    Each page we archived carries ``archivedAt``: our copy, which outlives link rot."""
     seen, works = set(), []
+    archived = _archived_copies(claim, version)
     if is_web_url(claim.said_url):
         seen.add(claim.said_url)
         work = {"@type": "CreativeWork", "url": claim.said_url}
@@ -50,7 +64,21 @@ def _appearances(claim: Claim, version: VerdictVersion) -> list[dict]:
         if evidence.source.published_at:
             work["datePublished"] = evidence.source.published_at.date().isoformat()
         works.append(work)
+    for work in works:
+        if work["url"] in archived:
+            work["archivedAt"] = archived[work["url"]]
     return works
+
+
+def rating_explanation(version: VerdictVersion) -> str:
+    """The verdict's summary as plain text (its Markdown rendered, then stripped), or its
+    headline when it has no summary: schema.org's ``ratingExplanation``."""
+    from django.utils.html import strip_tags
+
+    from claims.reviewing.markdown import render_markdown
+
+    text = " ".join(strip_tags(render_markdown(version.summary_md or "")).split())
+    return text or version.headline
 
 
 def _first_appearance(claim: Claim, appearances: list[dict]) -> dict | None:
@@ -97,6 +125,7 @@ def build_claimreview(claim: Claim, version: VerdictVersion, bounds: tuple[int, 
             "bestRating": max(best, version.rating.rating_value),
             "worstRating": min(worst, version.rating.rating_value),
             "alternateName": version.rating.label,
+            "ratingExplanation": rating_explanation(version),
         },
         "itemReviewed": item,
         "inLanguage": settings.NEWSROOM_LANGUAGE,

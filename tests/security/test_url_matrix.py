@@ -73,6 +73,8 @@ FILL = {
     "password_reset_complete": lambda w: {},
     "public:list": lambda w: {},
     "public:feed": lambda w: {},
+    "public:rss": lambda w: {},
+    "sitemap": lambda w: {},
     "public:detail": lambda w: {"slug": w.published.slug},
     "public:claimreview": lambda w: {"slug": w.published.slug},
     "public:archived_copy": lambda w: {"slug": w.published.slug, "snapshot_id": w.snapshot.pk},
@@ -132,14 +134,36 @@ FILL = {
     "api:docs": lambda w: {},
     "api:claim_list": lambda w: {},
     "api:claim_detail": lambda w: {"claim_id": w.claims["researching"].pk},
+    **{f"api:claim_{action}": lambda w: {"claim_id": w.claims["new"].pk} for action in (
+        "triage", "start_research", "submit_for_review", "move_back", "reject", "reopen",
+        "mark_duplicate", "assign")},
+    "api:evidence_list": lambda w: {"claim_id": w.claims["researching"].pk},
+    "api:evidence_manual": lambda w: {"claim_id": w.claims["researching"].pk},
+    "api:denial_list": lambda w: {"claim_id": w.claims["researching"].pk},
+    "api:claim_suggestions": lambda w: {"claim_id": w.claims["researching"].pk},
+    "api:suggestion_inbox": lambda w: {},
+    "api:suggestion_accept": lambda w: {"suggestion_id": w.suggestion.pk},
+    "api:suggestion_dismiss": lambda w: {"suggestion_id": w.suggestion.pk},
+    "api:verdict_list": lambda w: {"claim_id": w.claims["researching"].pk},
+    "api:verdict_submit": lambda w: {"version_id": w.draft.pk},
+    "api:verdict_approve": lambda w: {"version_id": w.submitted.pk},
+    "api:verdict_request_changes": lambda w: {"version_id": w.submitted.pk},
+    "api:feed_list": lambda w: {},
+    "api:feed_pause": lambda w: {"feed_id": w.feed.pk},
+    "api:feed_resume": lambda w: {"feed_id": w.feed.pk},
+    "api:feed_poll": lambda w: {"feed_id": w.feed.pk},
+    "api:fact_check_list": lambda w: {},
+    "api:fact_check_detail": lambda w: {"slug": w.published.slug},
     "tokens:list": lambda w: {},
     "tokens:revoke": lambda w: {"token_id": 1},
 }
 
 # Anyone may see these, logged in or not.
 PUBLIC = {
-    "healthz", "ratings_css", "public:list", "public:feed", "public:detail", "public:claimreview",
-    "public:archived_copy", "api:schema", "api:docs",
+    "healthz", "ratings_css", "sitemap", "public:list", "public:feed", "public:rss",
+    "public:detail", "public:claimreview",
+    "public:archived_copy", "api:schema", "api:docs", "api:fact_check_list",
+    "api:fact_check_detail",
     "sources:demo_feed_rss", "sources:demo_article", "sources:demo_claimreview_json",
     # Django's own account pages: logging in, and the password reset flow (which never says
     # whether an account exists).
