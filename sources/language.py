@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import threading
 
+from workbench.metrics import model_timed
+
 #: ISO 639-1 code -> PostgreSQL's built-in text-search configuration (PostgreSQL 16).
 TS_CONFIGS: dict[str, str] = {
     "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "da": "danish",
@@ -78,7 +80,9 @@ def detect_language(text: str | None, *, detector=None) -> str:
     text = " ".join((text or "").split())[:1000]
     if sum(1 for ch in text if ch.isalpha()) < MIN_LETTERS:
         return ""
-    language = (detector or _get_detector()).detect_language_of(text)
+    detector = detector or _get_detector()
+    with model_timed("language"):
+        language = detector.detect_language_of(text)
     if language is None:
         return ""
     return language.iso_code_639_1.name.lower()

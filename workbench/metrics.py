@@ -4,7 +4,9 @@ Two kinds of figures:
 
 * **Counted as they happen**, in the process where they happen: request latency by view
   (``factdesk_http_request_duration_seconds``, this middleware), Celery task outcomes
-  (``factdesk_celery_tasks_total``, from Celery's signals in the workers) and fetch errors by reason
+  (``factdesk_celery_tasks_total``, from Celery's signals in the workers), model latency
+  (``factdesk_model_seconds``, timed by ``model_timed`` where the models are called) and fetch
+  errors by reason
   (``factdesk_fetch_errors_total``, ``sources.metrics``). A process with several children
   (gunicorn's workers, Celery's prefork pool) needs ``PROMETHEUS_MULTIPROC_DIR``: an empty
   folder of its own, set before it starts; the figures then add up every child's files. The
@@ -27,7 +29,8 @@ import ipaddress
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -56,6 +59,11 @@ REQUEST_SECONDS = Histogram(
 )
 TASKS = Counter("factdesk_celery_tasks", "Celery tasks finished, by task and outcome.",
                 ["task", "outcome"], registry=LIVE)
+MODEL_SECONDS = Histogram(
+    "factdesk_model_seconds", "Time one call of a model takes (a batch for stance and embedding).",
+    ["model"], registry=LIVE,
+    buckets=(0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 
 _collectors: list[Callable[[], list]] = []
 
@@ -84,6 +92,17 @@ class RequestMetricsMiddleware:
 
 
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+@contextmanager
+def model_timed(model: str) -> Iterator[None]:
+    """Time one call of a model (``language``, ``stance``, ``embedding``) into
+    ``factdesk_model_seconds``; a call that fails is timed too."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        MODEL_SECONDS.labels(model=model).observe(time.perf_counter() - started)
 
 
 # --------------------------------------------------------------------------- access

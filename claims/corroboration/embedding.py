@@ -29,6 +29,7 @@ from claims.corroboration.core import embeddings, text
 from claims.models import Claim, ClaimStatus
 from sources.language import detect_language
 from sources.models import Document
+from workbench.metrics import model_timed
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ def documents_embed(*, document_ids: Iterable[int]) -> list[int]:
         if not chunk:
             continue
         passages = [_passage_of(doc) or "-" for doc in chunk]
-        vectors = embeddings.embed_passages(passages)
+        with model_timed("embedding"):
+            vectors = embeddings.embed_passages(passages)
         for doc, passage, vector in zip(chunk, passages, vectors, strict=True):
             fields = {
                 "embedding": vector.tolist(),
@@ -85,7 +87,8 @@ def claims_embed(*, claim_ids: Iterable[int]) -> list[int]:
                 .values_list("id", "text"))
     for start in range(0, len(rows), EMBED_CHUNK):
         chunk = rows[start:start + EMBED_CHUNK]
-        vectors = embeddings.embed_queries([t for _, t in chunk])
+        with model_timed("embedding"):
+            vectors = embeddings.embed_queries([t for _, t in chunk])
         for (claim_id, claim_text), vector in zip(chunk, vectors, strict=True):
             language = detect_language(claim_text) or "en"
             # Only if the text is still the one embedded (an edit clears the vector again).

@@ -17,6 +17,7 @@ from claims.corroboration.core import embeddings
 from claims.corroboration.core.similar import DEFAULT_THRESHOLD, rank_similar
 from claims.corroboration.index_cache import EXCLUDED_STATUSES, similar_claim_search
 from claims.models import Claim
+from workbench.metrics import model_timed
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ LIMIT %(limit)s
 
 def nearest_claims(*, text: str, limit: int = VECTOR_NEIGHBOURS) -> dict[int, float]:
     """Claim id -> embedding cosine of the claims nearest to ``text`` (any language)."""
-    [vector] = embeddings.embed_queries([text[:MAX_EMBED_CHARS]])
+    with model_timed("embedding"):
+        [vector] = embeddings.embed_queries([text[:MAX_EMBED_CHARS]])
     literal = "[" + ",".join(f"{v:.6f}" for v in vector) + "]"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL hnsw.ef_search = 60")

@@ -39,6 +39,7 @@ from claims.models import OPEN_STATUSES, Claim, CoverageSuggestion
 from sources.documents import documents_index
 from sources.language import ts_config
 from sources.models import Document
+from workbench.metrics import model_timed
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +258,8 @@ def predict_stances(rows: Sequence[StanceInput]):
     # OpenMP threads spin (measured 2-5x slower on the shared 2-core box).
     with threadpool_limits(limits=1):
         for start in range(0, len(rows), STANCE_BATCH):
-            out.extend(model.predict(rows[start:start + STANCE_BATCH]))
+            with model_timed("stance"):
+                out.extend(model.predict(rows[start:start + STANCE_BATCH]))
     return out
 
 

@@ -78,3 +78,34 @@ def test_the_scrape_has_latency_by_view_feeds_suggestions_fetch_errors_and_queue
     assert _samples(families["factdesk_feeds"], state="failing")[0].value == 1
     assert "factdesk_celery_queue_length" in families
     assert "factdesk_followup_rows" in families and "factdesk_desk_alerts_open" in families
+
+
+def _model_calls(families, model: str) -> float:
+    found = [s for s in families["factdesk_model_seconds"].samples
+             if s.name.endswith("_count") and s.labels.get("model") == model]
+    return found[0].value if found else 0
+
+
+def test_model_latency_is_timed_where_the_models_are_called(client, settings):
+    from claims.corroboration.core.stance import StanceInput
+    from claims.corroboration.embedding import claims_embed
+    from claims.corroboration.matching import predict_stances
+    from sources.language import detect_language
+    from tests.factories import UserFactory
+
+    settings.METRICS_TOKEN = TOKEN
+    before = _scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    counts = {m: _model_calls(before, m) if "factdesk_model_seconds" in before else 0
+              for m in ("language", "stance", "embedding")}
+
+    assert detect_language("Beijing denied that Russia had asked for military aid") == "en"
+    [prediction] = predict_stances([StanceInput(claim="Russia asked China for military aid",
+                                                title="China denies Russia asked for aid")])
+    claim = Claim.objects.create(text="Russia asked China for military aid", claimant="U.S. officials",
+                                 created_by=UserFactory())
+    assert claims_embed(claim_ids=[claim.pk]) == [claim.pk]
+
+    after = _scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert _model_calls(after, "language") >= counts["language"] + 2  # ours, and the claim's
+    assert _model_calls(after, "stance") == counts["stance"] + 1
+    assert _model_calls(after, "embedding") == counts["embedding"] + 1
