@@ -4,6 +4,14 @@
   "use strict";
   // After a swap, put keyboard focus where the work continues: the edited item, the first
   // field of a form that just opened, or the list's status message.
+  // A refresh of the list (while archiving) replaces the element that had keyboard focus:
+  // remember it, so that focus comes back to the same item instead of falling to the page.
+  var focusedBeforeSwap = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    var list = document.getElementById("evidence-list");
+    focusedBeforeSwap = list && active && active.id && list.contains(active) ? active.id : null;
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     var root = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
     var list = document.querySelector("#evidence-list[data-focus-item]");
@@ -14,7 +22,9 @@
       if (target) target.setAttribute("tabindex", "-1");
     }
     target = target || document.querySelector("[data-focus-after-swap]") ||
-      (root.querySelector && root.querySelector("[autofocus]"));
+      (root.querySelector && root.querySelector("[autofocus]")) ||
+      (focusedBeforeSwap && document.getElementById(focusedBeforeSwap));
+    focusedBeforeSwap = null;
     if (target) {
       target.focus();
       target.removeAttribute("data-focus-after-swap");

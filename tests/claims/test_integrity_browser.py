@@ -33,7 +33,8 @@ def test_an_editor_fixes_a_mis_tagged_stance_and_the_timeline_shows_old_and_new(
 
     page.locator(f"#evidence-{evidence.pk}").get_by_role("link", name="Edit").click()
     page.locator(f"#evidence-edit-{evidence.pk}").wait_for()
-    assert page.evaluate("document.activeElement.id") == f"ev{evidence.pk}_stance"
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id",
+                           arg=f"ev{evidence.pk}_stance", timeout=5000)
     assert page.url.endswith(f"/claims/{claim.pk}/"), "the form opens in place"
 
     page.select_option(f"#ev{evidence.pk}_stance", "denies")
@@ -44,7 +45,9 @@ def test_an_editor_fixes_a_mis_tagged_stance_and_the_timeline_shows_old_and_new(
     moved = page.locator(f"#group-denies ~ article#evidence-{evidence.pk}")
     assert moved.count() == 1, "the item moved to Denials and refutations"
     assert page.locator("#group-denies .badge").inner_text() == "1"
-    assert page.evaluate("document.activeElement.id") == f"evidence-{evidence.pk}"
+    # Focus moves once htmx has settled the swap, a moment after the message shows.
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id",
+                           arg=f"evidence-{evidence.pk}", timeout=5000)
     timeline = page.locator("#activity .timeline li").first
     assert "edited evidence" in timeline.inner_text()
     assert timeline.locator("del").first.inner_text().endswith("Supports")
