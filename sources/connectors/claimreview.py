@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sources.connectors.base import ConnectorResult, FeedError, FeedItem, config_value
-from sources.factchecks.parsing import claimreviews_from_html, claimreviews_from_json
+from sources.factchecks.parsing import claimreviews_parse
 from sources.fetching import FetchError, fetch, registrable_domain
 
 __all__ = ["ClaimReviewConnector", "IMPORT_CONTENT_TYPES"]
@@ -32,8 +32,7 @@ class ClaimReviewConnector:
         if result.not_modified:
             out.not_modified = True
             return out
-        parse = claimreviews_from_html if result.is_html else claimreviews_from_json
-        parsed = parse(result.text, url=result.final_url)
+        parsed = claimreviews_parse(result.text, url=result.final_url, is_html=result.is_html)
         out.problems.extend(f"{which}: {why}" for which, why in parsed.refused)
         for review in parsed.reviews:
             out.items.append(FeedItem(

@@ -164,6 +164,11 @@ def claimreviews_from_json(text: str, *, url: str) -> ParseResult:
     return out
 
 
+def claimreviews_parse(text: str, *, url: str, is_html: bool) -> ParseResult:
+    """A fact-check page's JSON-LD, or else a ClaimReview feed."""
+    return claimreviews_from_html(text, url=url) if is_html else claimreviews_from_json(text, url=url)
+
+
 def claimreviews_from_html(html: str, *, url: str) -> ParseResult:
     """Every ClaimReview in a page's JSON-LD blocks; the page's own URL stands in for a
     review that gives none."""

@@ -44,19 +44,25 @@ def rating_key(textual: str) -> str:
     return re.sub(r"\s+", " ", textual or "").strip().strip(".!").strip().lower()
 
 
-def rating_normalise(*, textual: str, publisher: str = "", value: float | None = None,
-                     best: float | None = None, worst: float | None = None) -> str:
-    """The label on our scale, or "" when nothing says."""
+def rating_mappings() -> dict[tuple[str, str], str]:
+    """The admin's table, read once for a batch: (textual rating, publisher) -> our label."""
     from sources.factchecks.models import RatingMapping
 
+    return {(text, publisher): label for text, publisher, label
+            in RatingMapping.objects.values_list("textual_rating", "publisher", "normalised_rating")}
+
+
+def rating_normalise(*, textual: str, publisher: str = "", value: float | None = None,
+                     best: float | None = None, worst: float | None = None,
+                     mappings: dict[tuple[str, str], str] | None = None) -> str:
+    """The label on our scale, or "" when nothing says. ``mappings`` is the admin's table
+    (``rating_mappings()``), read here when not given."""
+    mappings = rating_mappings() if mappings is None else mappings
     key = rating_key(textual)
     if key:
-        mapped = dict(RatingMapping.objects.filter(textual_rating=key, publisher__in=[publisher, ""])
-                      .values_list("publisher", "normalised_rating"))
-        if mapped.get(publisher):
-            return mapped[publisher]
-        if mapped.get(""):
-            return mapped[""]
+        label = mappings.get((key, publisher)) or mappings.get((key, ""))
+        if label:
+            return label
         if key in DEFAULT_MAPPINGS:
             return DEFAULT_MAPPINGS[key]
     return _numeric(value, best, worst)

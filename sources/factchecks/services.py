@@ -11,8 +11,8 @@ from django.db import transaction
 
 from sources.connectors.claimreview import IMPORT_CONTENT_TYPES
 from sources.factchecks.models import PriorFactCheck, PriorFactCheckOrigin
-from sources.factchecks.parsing import ParsedReview, claimreviews_from_html, claimreviews_from_json
-from sources.factchecks.ratings import rating_normalise
+from sources.factchecks.parsing import ParsedReview, claimreviews_parse
+from sources.factchecks.ratings import rating_mappings, rating_normalise
 from sources.fetching import FetchError, fetch, normalise_url, registrable_domain
 
 #: A paginated feed is followed this many pages at most.
@@ -41,7 +41,8 @@ def prior_factcheck_fingerprint(url: str, claim: str) -> str:
     return hashlib.sha256(f"{normalise_url(url)}\n{text}".encode()).hexdigest()
 
 
-def _fields(review: ParsedReview, *, origin: str, imported_from: str, publisher: str) -> dict:
+def _fields(review: ParsedReview, *, origin: str, imported_from: str, publisher: str,
+            mappings: dict[tuple[str, str], str]) -> dict:
     publisher = publisher or review.publisher or registrable_domain(review.publisher_site or review.url) or ""
     return {
         "url": review.url,
@@ -57,7 +58,7 @@ def _fields(review: ParsedReview, *, origin: str, imported_from: str, publisher:
         "worst_rating": review.worst_rating,
         "normalised_rating": rating_normalise(
             textual=review.textual_rating, publisher=publisher, value=review.rating_value,
-            best=review.best_rating, worst=review.worst_rating),
+            best=review.best_rating, worst=review.worst_rating, mappings=mappings),
         "language": review.language,
         "origin": origin,
         "imported_from": imported_from if imported_from != review.url else "",
@@ -70,8 +71,10 @@ def prior_factchecks_record(reviews: list[ParsedReview], *, origin: str, importe
     """Insert or update one row per review (same URL and claim: same row). A publisher named
     by the importer overrides what the reviews say."""
     report = report or ImportReport()
+    mappings = rating_mappings()
     for review in reviews:
-        fields = _fields(review, origin=origin, imported_from=imported_from, publisher=publisher)
+        fields = _fields(review, origin=origin, imported_from=imported_from, publisher=publisher,
+                         mappings=mappings)
         if not fields["publisher"]:
             report.refused.append((review.url, "no publisher is named (give one with --publisher)"))
             continue
@@ -139,13 +142,8 @@ def factchecks_import(*, url: str, publisher: str = "") -> ImportReport:
             report.refused.append((next_url, f"this feed page could not be fetched: {error}"))
             break
         report.pages += 1
-        text = result.text
-        if result.is_html:
-            parsed = claimreviews_from_html(text, url=result.final_url)
-            origin = PriorFactCheckOrigin.PAGE
-        else:
-            parsed = claimreviews_from_json(text, url=result.final_url)
-            origin = PriorFactCheckOrigin.FEED
+        parsed = claimreviews_parse(result.text, url=result.final_url, is_html=result.is_html)
+        origin = PriorFactCheckOrigin.PAGE if result.is_html else PriorFactCheckOrigin.FEED
         report.refused.extend(parsed.refused)
         prior_factchecks_record(parsed.reviews, origin=origin, imported_from=result.final_url,
                                 publisher=publisher, report=report)
@@ -159,11 +157,12 @@ def prior_factchecks_renormalise() -> int:
     """Apply the rating mappings again to every prior fact-check (after the table changed);
     returns how many changed."""
     changed = 0
+    mappings = rating_mappings()
     rows = PriorFactCheck.objects.only("pk", "publisher", "textual_rating", "rating_value", "best_rating",
                                        "worst_rating", "normalised_rating")
     for row in rows.iterator(chunk_size=2000):
         label = rating_normalise(textual=row.textual_rating, publisher=row.publisher, value=row.rating_value,
-                                 best=row.best_rating, worst=row.worst_rating)
+                                 best=row.best_rating, worst=row.worst_rating, mappings=mappings)
         if label != row.normalised_rating:
             PriorFactCheck.objects.filter(pk=row.pk).update(normalised_rating=label)
             changed += 1
