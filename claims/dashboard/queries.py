@@ -71,7 +71,7 @@ class Period:
         return [datetime(d.year, d.month, d.day, tzinfo=zone) for d in mondays]
 
     def params(self) -> dict:
-        return {"first": self.first_week, "last": self.last_week, "start": self.start,
+        return {"first": self.first_week, "start": self.start,
                 "end": self.end, "weeks": self.weeks, "bounds": self.week_bounds()}
 
 
