@@ -71,4 +71,5 @@ def seed_demo_factchecks():
                       "interval_minutes": 60},
         )
         report = prior_factchecks_record(parsed.reviews, origin=PriorFactCheckOrigin.FEED, imported_from=url)
+    report.pages = 1  # the feed's one page, read in-process
     return feed, report

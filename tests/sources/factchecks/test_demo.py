@@ -26,6 +26,7 @@ def test_seeding_records_them_once_with_ratings_on_our_scale():
     feed, report = seed_demo_factchecks()
     again_feed, again = seed_demo_factchecks()
     assert (report.added, again.added, again.unchanged) == (3, 0, 3)
+    assert report.summary() == "Added 3, updated 0, unchanged 0, refused 0 (from 1 page)."
     assert again_feed == feed and feed.kind == "claimreview" and Feed.objects.filter(kind="claimreview").count() == 1
     ratings = dict(PriorFactCheck.objects.values_list("textual_rating", "normalised_rating"))
     assert ratings == {"Unproven": "Unproven", "False": "False", "Unbelegt": "Unproven"}
