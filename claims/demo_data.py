@@ -97,6 +97,13 @@ CLAIMS = [
         "tags": ["russia", "china", "ukraine", "military aid"],
         "status": "researching",
         "assignee": "editor",
+        # The desk's discussion (author, Markdown), posted in this order.
+        "discussion": [
+            ("editor2", "Newsweek only repeats the U.S. line. Do we have the **primary** source "
+                        "for the officials' statement, or just the reporting?"),
+            ("editor", "Only the reporting so far. I have asked the State Department press office "
+                       "for the briefing transcript; Beijing's denial still needs its own source too."),
+        ],
         "evidence": [
             {
                 "source": "newsweek",

@@ -323,6 +323,8 @@ FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 5)
 # A claim report with more evidence items and activity events than this is rendered to PDF
 # by a worker (and downloaded when ready) instead of in the web request.
 REPORT_PDF_INLINE_ITEMS = env_int("REPORT_PDF_INLINE_ITEMS", 300)
+# How long after posting a comment its author may still edit it (minutes).
+COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 10)
 CELERY_TIMEZONE = "UTC"
 
 # --- Outbound fetching (sources.fetching) ---------------------------------------------

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("sources.urls")),
     path("", include("claims.exports.urls")),
     path("", include("claims.dashboard.urls")),
+    path("", include("claims.discussion.urls")),
     path("", include("claims.urls")),
 ]

@@ -1,9 +1,11 @@
 """The newsroom's models, one module per area: core (claims, evidence, activity),
 verdicts (ratings, verdict versions, reviews, notifications), coverage (suggestions),
-alerts (desk alerts) and api_tokens (personal API tokens)."""
+alerts (desk alerts), api_tokens (personal API tokens) and comments (the desk's
+discussion of a claim)."""
 
 from claims.models.alerts import AlertKind, DeskAlert  # noqa: F401
 from claims.models.api_tokens import ApiToken, TokenScope  # noqa: F401
+from claims.models.comments import Comment  # noqa: F401
 from claims.models.core import (  # noqa: F401
     OPEN_STATUSES,
     ActivityEvent,

@@ -288,6 +288,9 @@ class ActivityVerb(models.TextChoices):
     COVERAGE_GATHERED = "coverage_gathered", "gathered coverage"
     COVERAGE_STANCE_CORRECTED = "coverage_stance_corrected", "corrected the stance of coverage"
     NOTIFICATION_EMAILED = "notification_emailed", "emailed a notification"
+    COMMENT_POSTED = "comment_posted", "commented"
+    COMMENT_EDITED = "comment_edited", "edited a comment"
+    COMMENT_DELETED = "comment_deleted", "deleted a comment"
     # Rows older than the vocabulary whose verb it did not know: the words are kept in
     # details["legacy_verb"] (see migration 0007).
     LEGACY = "legacy", "did something"

@@ -1,5 +1,5 @@
 """Writes to claims, by area: ``workflow`` (status moves and bulk actions), ``editing``
-(logging and editing claims), ``evidence``, ``corrections``, ``duplicates``, ``notes`` and
+(logging and editing claims), ``evidence``, ``comments``, ``corrections``, ``duplicates``, ``notes`` and
 ``search`` (the claim's full-text document). Each write is one function that locks the row,
 checks the move and the actor's role, saves with ``update_fields`` and logs an
 ActivityEvent. Callers import them from here.
@@ -7,6 +7,13 @@ ActivityEvent. Callers import them from here.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from claims.services.comments import (
+    comment_can_delete,
+    comment_can_edit,
+    comment_delete,
+    comment_edit,
+    comment_post,
+)
 from claims.services.corrections import (
     claim_apply_correction,
     correction_changes_for,
@@ -74,6 +81,7 @@ __all__ = [
     "claim_publish", "claim_refresh_search", "claim_reject", "claim_reopen",
     "claim_return_to", "claim_set_priority", "claim_start_research",
     "claim_submit_for_review", "claim_triage", "claim_update", "claims_bulk_apply",
+    "comment_can_delete", "comment_can_edit", "comment_delete", "comment_edit", "comment_post",
     "correction_changes_for", "correction_problems", "denial_record", "evidence_add",
     "evidence_add_manual", "evidence_attach_url", "evidence_citing_versions",
     "evidence_frozen_reason", "evidence_remove", "evidence_update", "note_add",

@@ -52,8 +52,12 @@ def test_the_migration_turns_old_words_into_codes_and_keeps_unknown_words(editor
     assert ActivityEvent.objects.get(pk=old["started research"].pk).verb == "started research"
 
 
+# Verbs added after migration 0007 by later features: no row older than 0007 can carry them.
+ADDED_AFTER_0007 = {"comment_posted", "comment_edited", "comment_deleted"}
+
+
 def test_the_migration_knows_every_code_of_the_vocabulary():
-    assert migration.CODES == set(ActivityVerb.values)
+    assert migration.CODES == set(ActivityVerb.values) - ADDED_AFTER_0007
 
 
 def test_field_changes_keeps_only_what_changed_as_json():

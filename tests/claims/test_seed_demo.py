@@ -32,6 +32,9 @@ def test_it_builds_the_newsroom_from_the_seed_story(debug_settings):
     aid = Claim.objects.get(text__contains="military assistance")
     denial = aid.denials().get()
     assert denial.speaker == "Chinese government"
+    thread = list(aid.comments.select_related("author"))
+    assert [c.author.username for c in thread] == ["editor2", "editor"]
+    assert "primary" in thread[0].body
     assert len(set(Claim.objects.values_list("status", flat=True))) >= 4
     usernames = set(get_user_model().objects.values_list("username", flat=True))
     assert {"editor", "reviewer", "admin"} <= usernames

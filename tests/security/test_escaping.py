@@ -54,6 +54,7 @@ def desk_pages(world) -> dict[str, str]:
         pages[f"{status} verdict"] = reverse("reviewing:verdict", args=[claim.pk])
         pages[f"{status} coverage"] = reverse("coverage:claim_coverage", args=[claim.pk])
         pages[f"{status} report"] = reverse("exports:claim_report", args=[claim.pk])
+        pages[f"{status} discussion"] = reverse("discussion:comments", args=[claim.pk])
     pages["evidence list (htmx)"] = reverse("claims:claim_evidence", args=[researching])
     pages["published v1"] = reverse("reviewing:verdict", args=[published]) + "?version=1"
     pages["published v2 draft"] = reverse("reviewing:verdict", args=[published]) + "?version=2"

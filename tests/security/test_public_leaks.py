@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 INTERNAL = (
     "Desk note",  # notes
+    "Desk comment",  # the discussion
     "Internal evidence note",  # evidence notes
     "Internal reasoning",  # verdict reasoning
     "Reviewer comment",  # review comments
@@ -55,6 +56,23 @@ def test_it_shows_nothing_internal_on_public_pages(client, world, persona, reque
         # Public pages are the site's own chrome: no desk navigation for a visitor.
         for username in PEOPLE:
             assert f">{username}<" not in body and f'"{username}"' not in body, (username, name)
+
+
+def test_the_discussion_never_reaches_the_public_api_feeds_or_claimreview(client, world):
+    """Comments are the desk's: not in the public API, the RSS feed, the sitemap or the
+    ClaimReview (the published claim in the world carries one)."""
+    from claims.models import Comment
+
+    assert Comment.objects.filter(claim=world.published).exists()
+    slug = world.published.slug
+    for url in (reverse("api:fact_check_list"), reverse("api:fact_check_detail", args=[slug]),
+                reverse("public:rss"), reverse("sitemap"), reverse("public:claimreview", args=[slug]),
+                reverse("public:feed")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert b"Desk comment" not in body, url
+        assert b"comment_posted" not in body, url
 
 
 def test_it_publishes_only_published_claims_in_the_claimreview_feed(client, world):

@@ -44,6 +44,7 @@ class World:
     notification: object = None
     gather_run: object = None
     note: object = None
+    comment: object = None
 
 
 def text(label: str, payload: str) -> str:
@@ -119,6 +120,8 @@ def build_world(*, editor, editor2, reviewer, payload: str = "") -> World:
         actor=reviewer, version_id=version.pk, comments=text("Reviewer comment", payload))
     published.refresh_from_db()
     world.published = published
+    # The desk's discussion of a published claim: never public.
+    services.comment_post(actor=editor, claim_id=published.pk, body=text("Desk comment", payload))
     # A correction in draft on the published claim: never public.
     reviewing.verdict_save_draft(
         actor=editor, claim_id=published.pk, based_on_id=world.approved.pk,
@@ -157,5 +160,7 @@ def build_world(*, editor, editor2, reviewer, payload: str = "") -> World:
         step=text("Matching", payload), error=text("Gather error", payload),
         finished_at=timezone.now(),
     )
+    world.comment = services.comment_post(
+        actor=editor, claim_id=researching.pk, body=text("Desk comment on research", payload))
     assert Note.objects.filter(pk=world.note.pk).exists()
     return world

@@ -123,6 +123,7 @@ def test_it_has_no_wcag_violations_on_any_page(browser_page, live_server, newsro
         "/", "/?q=China", "/claims/new/",
         f"/claims/{claim.pk}/", f"/claims/{claim.pk}/verdict/",
         f"/claims/{claim.pk}/coverage/", f"/claims/{claim.pk}/report/",
+        f"/claims/{claim.pk}/comments/",
         f"/claims/{newsroom['published'].pk}/", f"/claims/{newsroom['published'].pk}/verdict/",
         "/reviews/", "/coverage/inbox/", "/feeds/", f"/feeds/{newsroom['feed'].pk}/",
         f"/sources/{source.pk}/", f"/sources/{source.pk}/snapshots/{snapshot.pk}/",

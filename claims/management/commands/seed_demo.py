@@ -154,6 +154,8 @@ class Command(BaseCommand):
                     note=item.get("note", ""),
                     stated_where=item.get("stated_where", ""),
                 )
+            for author, body in spec.get("discussion", []):
+                services.comment_post(actor=users[author], claim_id=claim.pk, body=body)
             if spec["assignee"]:
                 services.claim_assign(
                     actor=editor, claim_id=claim.pk, assignee=users[spec["assignee"]]

@@ -1,0 +1,24 @@
+"""Admin for the discussion: read-only. Comments change through the desk's services, which
+keep the author's edit window, leave tombstones and log every change."""
+
+from django.contrib import admin
+
+from claims.models import Comment
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(_ReadOnly):
+    list_display = ["claim", "author", "created_at", "edited_at", "deleted_at"]
+    search_fields = ["body", "claim__text", "author__username"]
+    readonly_fields = [f.name for f in Comment._meta.fields]
