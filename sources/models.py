@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from pgvector.django import HnswIndex, VectorField
 
 from sources.validators import validate_domain, validate_web_url
@@ -298,6 +299,9 @@ class Document(models.Model):
         ordering = ["-published_at", "-created_at"]
         indexes = [
             GinIndex(fields=["search_vector"], name="document_search_gin"),
+            # Search of stored coverage, newest first (sources.search): a keyset walk.
+            models.Index(Coalesce("published_at", "created_at").desc(), F("id").desc(),
+                         name="document_newest"),
             models.Index(fields=["match_queued_at"], condition=Q(match_state="pending"),
                          name="document_match_pending"),
             HnswIndex(

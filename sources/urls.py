@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sources import views, views_feeds
+from sources import views, views_feeds, views_search
 
 app_name = "sources"
 
@@ -18,6 +18,8 @@ urlpatterns = [
         views.snapshot_raw,
         name="snapshot_raw",
     ),
+    # ----------------------------------------------------------------- stored coverage
+    path("coverage/search/", views_search.document_search, name="document_search"),
     # ----------------------------------------------------------------- feeds and the demo feed
     path("feeds/", views_feeds.feed_list, name="feed_list"),
     path("feeds/<int:feed_id>/", views_feeds.feed_detail, name="feed_detail"),

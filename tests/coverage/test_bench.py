@@ -34,3 +34,31 @@ def test_coverage_bench_prints_its_figures_and_removes_its_batch():
     assert not Claim.objects.exists()
     assert not Document.objects.exists()
     assert not CoverageSuggestion.objects.exists()
+
+
+def test_coverage_bench_times_full_text_search_over_a_bulk_seeded_store_and_removes_it():
+    out = StringIO()
+    call_command("coverage_bench", documents=0, search_documents=300, search_queries=12, stdout=out)
+    text = out.getvalue()
+    assert "Seeding 300 stored documents in bulk (0 already there)" in text, text
+    assert re.search(r"full-text search over 300 stored documents \(\d+ of 12 queries match", text), text
+    for kind in ("newest first, page 1", "most relevant", r"a claim's candidates \(gather coverage\)"):
+        assert re.search(kind + r": p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms over 12 searches", text), text
+    assert "Removed 300 stored bench documents." in text
+    assert not Document.objects.exists()
+
+
+def test_the_seeded_store_reads_as_news_text_with_zipf_word_frequencies():
+    from claims.corroboration.training.search_bench import SearchBench, word_of_rank
+
+    bench = SearchBench(documents=200)
+    bench.seed()
+    try:
+        words = " ".join(Document.objects.values_list("text", flat=True)).split()
+        commonest = max(set(words), key=words.count)
+        # Rank 1 is drawn about as often as ranks 2-3 together, far more than a rare word.
+        assert commonest in {word_of_rank(1), word_of_rank(2)}
+        assert words.count(word_of_rank(1)) > 20 * max(1, words.count(word_of_rank(5000)))
+        assert Document.objects.filter(search_vector__isnull=True).count() == 0
+    finally:
+        bench.remove()

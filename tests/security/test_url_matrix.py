@@ -102,6 +102,7 @@ FILL = {
     "sources:feed_detail": lambda w: {"feed_id": w.feed.pk},
     "sources:feed_toggle": lambda w: {"feed_id": w.feed.pk},
     "sources:feed_poll_now": lambda w: {"feed_id": w.feed.pk},
+    "sources:document_search": lambda w: {},
     "sources:demo_feed_rss": lambda w: {},
     "sources:demo_claimreview_json": lambda w: {},
     "sources:demo_article": lambda w: {"slug": _demo_slug()},

@@ -17,6 +17,7 @@ import statistics
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.corroboration.training.bench import Bench, cleanup_all_bench_data
+from claims.corroboration.training.search_bench import SearchBench, describe
 
 
 class Command(BaseCommand):
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         parser.add_argument("--naive-claims", type=int, default=200,
                             help="claims timed through the naive per-claim loop each run, "
                                  "extrapolated to all claims (0: skip it)")
+        parser.add_argument("--search-documents", type=int, default=0,
+                            help="also time full-text search over this many stored documents, "
+                                 "seeded in bulk (kept with --keep and reused by the next run)")
+        parser.add_argument("--search-queries", type=int, default=200,
+                            help="searches timed over the stored documents")
         parser.add_argument("--keep", action="store_true", help="leave the bench data in place")
         parser.add_argument("--cleanup", action="store_true", help="only remove old bench data")
 
@@ -40,8 +46,16 @@ class Command(BaseCommand):
             claims, documents = cleanup_all_bench_data()
             self.stdout.write(f"Removed {claims} bench claims and {documents} bench documents.")
             return
-        if opts["documents"] < 1 or opts["claims"] < 0 or opts["batch_size"] < 1 or opts["runs"] < 1:
+        if opts["documents"] < 0 or opts["claims"] < 0 or opts["batch_size"] < 1 or opts["runs"] < 1:
             raise CommandError("--documents, --batch-size and --runs must be positive.")
+        if opts["search_documents"] < 0 or opts["search_queries"] < 1:
+            raise CommandError("--search-documents and --search-queries must be positive.")
+        if opts["documents"] == 0 and not opts["search_documents"]:
+            raise CommandError("Nothing to measure: give --documents, --search-documents or both.")
+        if opts["search_documents"]:
+            self.search(opts)
+        if opts["documents"] == 0:
+            return
         os.environ.setdefault("EMBEDDING_THREADS", "1")
         bench = Bench(documents=opts["documents"], claims=opts["claims"], batch_size=opts["batch_size"])
         self.stdout.write(f"Seeding {opts['claims']} open claims (tag {bench.tag_name})…")
@@ -112,3 +126,25 @@ class Command(BaseCommand):
                 f"{statistics.median(r.documents_per_second for r in embedded):.1f} "
                 f"documents/second per worker core"
             ))
+
+    def search(self, opts) -> None:
+        """Full-text search over a large store (``--search-documents``)."""
+        bench = SearchBench(documents=opts["search_documents"])
+        stored = bench.stored()
+        if stored < bench.documents:
+            self.stdout.write(f"Seeding {bench.documents - stored} stored documents in bulk "
+                              f"({stored} already there)…")
+            seconds = bench.seed(progress=lambda n: self.stdout.write(f"  … {n} stored"))
+            self.stdout.write(f"Seeded in {seconds:.0f} s.")
+        try:
+            timings = bench.time_searches(count=opts["search_queries"])
+            total = bench.stored()
+            broad = sum(1 for n in timings[0].results if n >= 1000)
+            self.stdout.write(f"full-text search over {total} stored documents "
+                              f"({broad} of {opts['search_queries']} queries match more than 1,000):")
+            for timing in timings:
+                self.stdout.write(self.style.SUCCESS("  " + describe(timing)))
+        finally:
+            if not opts["keep"]:
+                removed = bench.remove()
+                self.stdout.write(f"Removed {removed} stored bench documents.")
