@@ -39,6 +39,7 @@ from claims.models import OPEN_STATUSES, Claim, CoverageSuggestion
 from sources.documents import documents_index
 from sources.language import ts_config
 from sources.models import Document
+from sources.search import document_word_frequencies
 from workbench.metrics import model_timed
 
 logger = logging.getLogger(__name__)
@@ -483,11 +484,36 @@ LIMIT %(limit)s
 """
 
 
+#: A claim's candidates come from its rarer words: those in more than this share of stored
+#: documents ("says", "government") find everything and tell nothing.
+CANDIDATE_MAX_WORD_SHARE = 0.02
+CANDIDATE_WORDS = 6
+
+
+def claim_documents_query(text_: str, *, config: str) -> str:
+    """A tsquery source for a claim's stored coverage: any two of its rarest words (up to
+    ``CANDIDATE_WORDS``, each in at most ``CANDIDATE_MAX_WORD_SHARE`` of the store).
+
+    Any one word of a claim matches a large share of a million documents, and ranking all of
+    those took seconds; an article about the claim shares several of its words. A claim with
+    fewer than two rarer words asks for any two of its three rarest; a one-word claim, for it."""
+    words = or_query(text_).split(" | ") if text_.strip() else []
+    words = [w for w in words if w]
+    if len(words) < 2:
+        return words[0] if words else ""
+    share = document_word_frequencies(words, config=config)
+    by_rarity = sorted(words, key=lambda w: (share.get(w, 0.0), words.index(w)))
+    rare = [w for w in by_rarity if share.get(w, 0.0) <= CANDIDATE_MAX_WORD_SHARE][:CANDIDATE_WORDS]
+    if len(rare) < 2:
+        rare = by_rarity[:3]
+    return " | ".join(f"({a} & {b})" for i, a in enumerate(rare) for b in rare[i + 1:])
+
+
 def claim_candidate_documents(*, claim: Claim, limit: int = 200, fulltext: bool = True) -> list[int]:
     """Stored documents that share salient words with the claim (unless ``fulltext=False``)
     or sit near it in embedding space, best first (not yet suggested)."""
     ids: list[int] = []
-    query = or_query(claim.text) if fulltext else ""
+    query = claim_documents_query(claim.text, config=ts_config(claim.language)) if fulltext else ""
     with connection.cursor() as cursor:
         if query:
             cursor.execute(_CLAIM_DOCUMENTS_SQL, {"qtext": query, "config": ts_config(claim.language),

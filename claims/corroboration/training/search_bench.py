@@ -170,18 +170,22 @@ class SearchBench:
         moment of a shared machine falls on every kind alike."""
         from claims.corroboration.matching import claim_candidate_documents
         from claims.models import Claim
-        from sources.search import documents_search
+        from sources.search import documents_search, documents_search_count
 
-        newest, older, ranked, candidates = (SearchTiming("newest first, page 1"),
-                                             SearchTiming("newest first, page 2 (keyset)"),
-                                             SearchTiming("most relevant"),
-                                             SearchTiming("a claim's candidates (gather coverage)"))
+        newest, older, ranked, counted, candidates = (
+            SearchTiming("newest first, page 1"), SearchTiming("newest first, page 2 (keyset)"),
+            SearchTiming("most relevant"), SearchTiming("count of matches (loaded after the page)"),
+            SearchTiming("a claim's candidates (gather coverage)"),
+        )
         documents_search(query=self.words[0])  # load the language detector: not a search's cost
         for query, claim_text in zip(self.queries(count), self.claim_texts(count), strict=True):
             t0 = time.perf_counter()
             page = documents_search(query=query)
             newest.latencies.append(time.perf_counter() - t0)
-            newest.results.append(page.count)
+            t0 = time.perf_counter()
+            matches = documents_search_count(query=query)
+            counted.latencies.append(time.perf_counter() - t0)
+            newest.results.append(matches.count if matches.exact else matches.count + 1)
             if page.next_cursor:
                 t0 = time.perf_counter()
                 documents_search(query=query, cursor=page.next_cursor)
@@ -195,7 +199,7 @@ class SearchBench:
             found = claim_candidate_documents(claim=claim)
             candidates.latencies.append(time.perf_counter() - t0)
             candidates.results.append(len(found))
-        return [newest, older, ranked, candidates]
+        return [newest, older, ranked, counted, candidates]
 
 
 def describe(timing: SearchTiming) -> str:

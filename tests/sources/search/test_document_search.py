@@ -10,7 +10,7 @@ from sources import search
 from sources.connectors import FeedItem
 from sources.documents import documents_upsert
 from sources.models import Document
-from sources.search import SearchInputError, documents_search
+from sources.search import SearchInputError, documents_search, documents_search_count
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def titles(page) -> list[str]:
 def test_it_finds_words_by_their_stem_in_english(coverage):
     page = documents_search(query="requesting aid")
     assert titles(page) == ["US says Russia requested Chinese military aid"]
-    assert page.count == 1 and page.count_exact
+    assert documents_search_count(query="requesting aid") == search.MatchCount(1, True)
 
 
 def test_it_finds_russian_coverage_with_a_russian_query(coverage):
@@ -107,8 +107,8 @@ def test_it_caps_the_count_and_says_it_is_not_exact(db, monkeypatch):
     monkeypatch.setattr(search, "COUNT_CAP", 3)
     store(*[{"url": f"https://news.example/flood-{n}", "title": f"Flood defences {n}", "language": "en"}
             for n in range(5)])
-    page = documents_search(query="flood")
-    assert (page.count, page.count_exact) == (3, False)
+    assert documents_search_count(query="flood") == search.MatchCount(3, False)
+    assert documents_search_count(query="flood", language="ru") == search.MatchCount(0, True)
 
 
 def test_relevance_order_ranks_only_the_newest_matches_and_says_how_far_back(db, monkeypatch):
@@ -141,4 +141,23 @@ def test_it_refuses_empty_long_or_damaged_input_with_a_clear_message(coverage):
 
 def test_a_stop_word_query_finds_nothing_and_says_so(coverage):
     page = documents_search(query="the")
-    assert page.hits == [] and page.count == 0
+    assert page.hits == [] and documents_search_count(query="the").count == 0
+
+
+def test_the_newest_matches_are_found_by_widening_windows_of_days_until_a_page_is_full(db):
+    """The newest matches are looked for in the last week, then two months, a year, then
+    everywhere: whatever the spread, the pages are the same as one sort of all."""
+    ages = [1, 3, 20, 100, 400, 900, 2000]
+    store(*[{"url": f"https://news.example/energy-{age}", "title": f"Energy prices {age}",
+             "published_at": datetime.now(UTC) - timedelta(days=age, hours=1), "language": "en"}
+            for age in ages])
+    seen, cursor = [], ""
+    while True:
+        page = documents_search(query="energy prices", cursor=cursor, per_page=3)
+        seen += titles(page)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert seen == [f"Energy prices {age}" for age in ages]
+    ranked = documents_search(query="energy", order="relevance")
+    assert len(ranked.hits) == len(ages)
