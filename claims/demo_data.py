@@ -103,6 +103,8 @@ CLAIMS = [
                         "for the officials' statement, or just the reporting?"),
             ("editor", "Only the reporting so far. I have asked the State Department press office "
                        "for the briefing transcript; Beijing's denial still needs its own source too."),
+            ("reviewer", "@editor when the transcript comes in, cite it directly rather than Newsweek: "
+                         "I will not approve a verdict that rests on the summary alone."),
         ],
         "evidence": [
             {

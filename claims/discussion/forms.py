@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.urls import reverse
 
 from claims.services.comments import BODY_MAX_CHARS
 
@@ -13,7 +14,8 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment", max_length=BODY_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Markdown works: **bold**, *italic*, lists, links. Only the desk sees comments.",
+        help_text="Markdown works: **bold**, *italic*, lists, links. Type @ and a name to mention "
+                  "someone: they are told. Only the desk sees comments.",
     )
     # One key per rendered form: sending the same form twice posts one comment.
     client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -23,6 +25,12 @@ class CommentForm(forms.Form):
         kwargs.setdefault("auto_id", "comment_%s")
         kwargs.setdefault("initial", {}).setdefault("client_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        # The suggestion list of static/js/discussion.js (a listbox it points at with
+        # aria-activedescendant while one moves through it with the arrow keys).
+        self.fields["body"].widget.attrs.update({
+            "data-mentions": reverse("discussion:mention_suggestions"),
+            "aria-controls": "mention-suggestions", "aria-autocomplete": "list",
+        })
 
 
 class CommentEditForm(forms.Form):

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import services
 from claims.discussion.forms import CommentEditForm, CommentForm
+from claims.discussion.mentions import mention_suggestions as suggestions_for
 from claims.discussion.selectors import claim_comments, comment_get_for_user, comment_prepare
 from claims.selectors import claim_get_for_user
-from claims.views.common import error_text
+from claims.views.common import editor_required, error_text
 from workbench.http import is_htmx
 
 PAGE = "discussion/comments.html"
@@ -94,3 +95,12 @@ def comment_delete(request, claim_id: int, comment_id: int):
     comment = comment_get_for_user(request.user, claim_id=claim_id, comment_id=comment_id)
     comment = services.comment_delete(actor=request.user, comment_id=comment.pk)
     return _comment_answer(request, comment, message="Comment deleted.")
+
+
+@require_GET
+@editor_required
+def mention_suggestions(request):
+    """The people an @mention can name, for the comment box's suggestion list
+    (static/js/discussion.js). Without JavaScript one types the username."""
+    query = request.GET.get("q", "")[:150]
+    return render(request, "discussion/_mentions.html", {"people": suggestions_for(query), "query": query})

@@ -32,6 +32,8 @@ class Comment(models.Model):
     # A key the form carries (one per rendered form): a second submission of the same form
     # (a double click, a resent POST) finds the comment the first one made.
     client_key = models.UUIDField(null=True, blank=True, editable=False)
+    # The desk users the text @mentions (each told once, when first mentioned).
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
 
     # How the thread shows it to one reader, set by claims.discussion.selectors.comment_prepare.
     html: str

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.activity import activity_record
+from claims.discussion.mentions import mentioned_users
+from claims.discussion.notify import notify_mentioned
 from claims.models import ActivityVerb, Claim, Comment
 from claims.permissions import require_editor
 
@@ -65,7 +67,7 @@ def comment_post(
     body = _clean_body(body)
     # The claim's row lock serialises posts on it, so two copies of one form cannot both
     # pass the client_key check below.
-    claim = Claim.objects.select_for_update().only("pk").get(pk=claim_id)
+    claim = Claim.objects.select_for_update().only("pk", "text").get(pk=claim_id)
     if client_key is not None:
         existing = Comment.objects.filter(author=actor, client_key=client_key).first()
         if existing is not None:
@@ -75,9 +77,24 @@ def comment_post(
     comment = Comment.objects.create(
         claim_id=claim.pk, version_id=version_id, author=actor, body=body, client_key=client_key,
     )
-    activity_record(actor=actor, verb=ActivityVerb.COMMENT_POSTED, claim=claim, comment_id=comment.pk,
-                    **({"version_id": version_id} if version_id else {}))
+    mentioned = _mention(comment, actor=actor, claim=claim)
+    details: dict = {"comment_id": comment.pk}
+    if version_id:
+        details["version_id"] = version_id
+    if mentioned:
+        details["mentioned"] = [user.get_username() for user in mentioned]
+    activity_record(actor=actor, verb=ActivityVerb.COMMENT_POSTED, claim=claim, **details)
     return comment
+
+
+def _mention(comment: Comment, *, actor, claim) -> list:
+    """Record the desk users the comment mentions for the first time, and tell them."""
+    already = set(comment.mentioned.values_list("pk", flat=True)) if comment.pk else set()
+    new = [user for user in mentioned_users(comment.body) if user.pk not in already]
+    if new:
+        comment.mentioned.add(*new)
+        notify_mentioned(new, actor=actor, claim=claim)
+    return new
 
 
 def _lock_comment(comment_id: int) -> Comment:
@@ -102,8 +119,10 @@ def comment_edit(*, actor, comment_id: int, body: str) -> Comment:
     comment.body = body
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
+    mentioned = _mention(comment, actor=actor, claim=comment.claim)
     activity_record(actor=actor, verb=ActivityVerb.COMMENT_EDITED, claim=comment.claim,
-                    comment_id=comment.pk)
+                    comment_id=comment.pk,
+                    **({"mentioned": [u.get_username() for u in mentioned]} if mentioned else {}))
     return comment
 
 

@@ -33,8 +33,9 @@ def test_it_builds_the_newsroom_from_the_seed_story(debug_settings):
     denial = aid.denials().get()
     assert denial.speaker == "Chinese government"
     thread = list(aid.comments.select_related("author"))
-    assert [c.author.username for c in thread] == ["editor2", "editor"]
+    assert [c.author.username for c in thread] == ["editor2", "editor", "reviewer"]
     assert "primary" in thread[0].body
+    assert [u.username for u in thread[2].mentioned.all()] == ["editor"]
     assert len(set(Claim.objects.values_list("status", flat=True))) >= 4
     usernames = set(get_user_model().objects.values_list("username", flat=True))
     assert {"editor", "reviewer", "admin"} <= usernames

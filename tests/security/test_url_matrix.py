@@ -126,6 +126,7 @@ FILL = {
     "claims:evidence_manual": lambda w: {"pk": w.claims["researching"].pk},
     "claims:denial_record": lambda w: {"pk": w.claims["researching"].pk},
     "claims:note_create": lambda w: {"pk": w.claims["researching"].pk},
+    "discussion:mention_suggestions": lambda w: {},
     "discussion:comments": lambda w: {"claim_id": w.claims["researching"].pk},
     "discussion:comment_edit": lambda w: {"claim_id": w.claims["researching"].pk,
                                           "comment_id": w.comment.pk},
