@@ -353,6 +353,10 @@ class DuplicateForm(_UniqueIds, forms.Form):
     original = forms.IntegerField(label="Original claim number", min_value=1)
 
 
+class PriorCheckCiteForm(forms.Form):
+    prior_check = forms.IntegerField(min_value=1)
+
+
 class AssignForm(forms.Form):
     """assignee: "me", "" (unassign) or an editor's user id."""
 

@@ -6,6 +6,8 @@ renders it and the exports feature reuses it (with ``QueueFilterForm``) for "exp
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -230,6 +232,30 @@ def prior_factchecks_for_text(*, text: str, limit: int = 5) -> list:
         for check in checks:
             check.rating = by_label.get(check.normalised_rating)
     return checks
+
+
+@dataclass
+class CheckedElsewhere:
+    """Who has checked this claim already: other publishers' fact-checks (each with ``rating``
+    on our scale, ``similarity`` and ``cited``: the claim already cites its page) and claims of
+    ours, published, that look like the same claim (each with ``published_rating``)."""
+
+    prior_checks: list
+    our_checks: list
+
+
+def claim_checked_elsewhere(*, claim: Claim, limit: int = 5) -> CheckedElsewhere:
+    from sources.fetching import normalise_url
+
+    checks = prior_factchecks_for_text(text=claim.text, limit=limit)
+    if checks:
+        cited = set(Evidence.objects.active().filter(claim_id=claim.pk)
+                    .values_list("source__url", flat=True))
+        for check in checks:
+            check.cited = normalise_url(check.url) in cited
+    ours = [c for c in similar_claims(text=claim.text, exclude_id=claim.pk, limit=limit)
+            if c.published_rating is not None]
+    return CheckedElsewhere(prior_checks=checks, our_checks=ours)
 
 
 def _cited_in(state: str) -> Exists:

@@ -24,4 +24,6 @@ urlpatterns = [
     path("claims/<int:pk>/evidence/manual/", views.evidence_manual, name="evidence_manual"),
     path("claims/<int:pk>/denials/", views.denial_record, name="denial_record"),
     path("claims/<int:pk>/notes/", views.note_create, name="note_create"),
+    path("claims/<int:pk>/checked-elsewhere/", views.claim_checked_elsewhere, name="checked_elsewhere"),
+    path("claims/<int:pk>/checked-elsewhere/cite/", views.prior_check_cite, name="prior_check_cite"),
 ]

@@ -51,6 +51,7 @@ from claims.services.evidence import (
     evidence_update,
 )
 from claims.services.notes import note_add
+from claims.services.prior_checks import PriorCheckCitation, prior_check_cite
 from claims.services.search import claim_refresh_search
 from claims.services.workflow import (
     ALLOWED_TRANSITIONS,
@@ -75,7 +76,7 @@ __all__ = [
     "ALLOWED_TRANSITIONS", "BACKWARD_STEPS", "DESK_FIELDS", "EDITABLE_FIELDS",
     "EVIDENCE_EDITABLE_FIELDS", "EVIDENCE_PUBLIC_FIELDS", "PUBLIC_FIELDS",
     "REVIEWER_ONLY_TARGETS", "BulkOutcome", "ClaimFrozen", "DuplicateEvidence",
-    "EvidenceDetails", "EvidenceFrozen", "StaleEdit", "StaleEvidenceEdit",
+    "EvidenceDetails", "EvidenceFrozen", "PriorCheckCitation", "StaleEdit", "StaleEvidenceEdit",
     "TransitionNotAllowed", "claim_apply_correction", "claim_assign", "claim_change_status",
     "claim_create", "claim_create_once", "claim_frozen_reason", "claim_mark_duplicate",
     "claim_publish", "claim_refresh_search", "claim_reject", "claim_reopen",
@@ -85,5 +86,6 @@ __all__ = [
     "correction_changes_for", "correction_problems", "denial_record", "evidence_add",
     "evidence_add_manual", "evidence_attach_url", "evidence_citing_versions",
     "evidence_frozen_reason", "evidence_remove", "evidence_update", "note_add",
+    "prior_check_cite",
     "validate_said_url",
 ]

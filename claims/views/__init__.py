@@ -5,6 +5,7 @@ a fragment of the same template). Every form works without JavaScript. By area: 
 (the queue and intake), ``claim_page`` and ``evidence``; ``common`` holds what they share.
 """
 
+from claims.views.checked_elsewhere import claim_checked_elsewhere, prior_check_cite
 from claims.views.claim_page import (
     claim_assign,
     claim_detail,
@@ -24,8 +25,8 @@ from claims.views.evidence import (
 from claims.views.queue import claim_bulk, claim_list, claim_new, claim_similar
 
 __all__ = [
-    "claim_assign", "claim_bulk", "claim_detail", "claim_duplicate", "claim_edit",
+    "claim_assign", "claim_bulk", "claim_checked_elsewhere", "claim_detail", "claim_duplicate", "claim_edit",
     "claim_evidence", "claim_list", "claim_move", "claim_new", "claim_similar",
     "denial_record", "evidence_attach", "evidence_edit", "evidence_manual", "evidence_remove",
-    "note_create",
+    "note_create", "prior_check_cite",
 ]
