@@ -308,6 +308,9 @@ CELERY_BEAT_SCHEDULE = {
 # for this many hours with no success is reported.
 ALERT_STALE_DAYS = env_int("ALERT_STALE_DAYS", 7)
 ALERT_FEED_FAILING_HOURS = env_int("ALERT_FEED_FAILING_HOURS", 24)
+# A "spreading again" alert (new coverage of a claim published as false) resolves once no
+# new item has come for this many days.
+ALERT_RESURFACING_QUIET_DAYS = env_int("ALERT_RESURFACING_QUIET_DAYS", 14)
 # /metrics (Prometheus): off unless a bearer token or an allow-list of addresses is set.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 METRICS_ALLOWED_IPS = os.environ.get("METRICS_ALLOWED_IPS", "")

@@ -80,21 +80,26 @@ def open_claim_index() -> ClaimIndex:
         if _open_index is not None and _open_index.key == key:
             return _open_index
         rows = list(Claim.objects.filter(status__in=OPEN_STATUSES).values_list("id", "text", "language"))
-        index = ClaimIndex(key=key, texts={c: t for c, t, _ in rows},
-                           languages={c: lang for c, _, lang in rows})
-        if rows:
-            index.vectorizer = fit_vectorizer([t for _, t, _ in rows])
-            index.matrix = index.vectorizer.transform([t for _, t, _ in rows]).tocsr()
-            index.row_of = {cid: i for i, (cid, _, _) in enumerate(rows)}
-            index.squared_transposed = index.matrix.multiply(index.matrix).T.tocsr()
-            index.claim_ids = np.array([cid for cid, _, _ in rows], dtype=np.int64)
-            df = np.bincount(index.matrix.indices, minlength=index.matrix.shape[1])
-            vocabulary = index.vectorizer.get_feature_names_out()
-            limit = max(COMMON_WORD_SHARE * len(rows), 20)
-            index.common_stems = frozenset(vocabulary[df > limit].tolist())
-            index.claim_frequency = dict(zip(vocabulary.tolist(), df.tolist(), strict=True))
-        _open_index = index
-        return index
+        _open_index = claim_index_build(key, rows)
+        return _open_index
+
+
+def claim_index_build(key: tuple, rows: list[tuple[int, str, str]]) -> ClaimIndex:
+    """A ClaimIndex over ``rows`` of (claim id, text, language)."""
+    index = ClaimIndex(key=key, texts={c: t for c, t, _ in rows},
+                       languages={c: lang for c, _, lang in rows})
+    if rows:
+        index.vectorizer = fit_vectorizer([t for _, t, _ in rows])
+        index.matrix = index.vectorizer.transform([t for _, t, _ in rows]).tocsr()
+        index.row_of = {cid: i for i, (cid, _, _) in enumerate(rows)}
+        index.squared_transposed = index.matrix.multiply(index.matrix).T.tocsr()
+        index.claim_ids = np.array([cid for cid, _, _ in rows], dtype=np.int64)
+        df = np.bincount(index.matrix.indices, minlength=index.matrix.shape[1])
+        vocabulary = index.vectorizer.get_feature_names_out()
+        limit = max(COMMON_WORD_SHARE * len(rows), 20)
+        index.common_stems = frozenset(vocabulary[df > limit].tolist())
+        index.claim_frequency = dict(zip(vocabulary.tolist(), df.tolist(), strict=True))
+    return index
 
 
 # --- every findable claim, for intake -----------------------------------------------------

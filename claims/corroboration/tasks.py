@@ -40,6 +40,7 @@ def documents_match(self, document_ids: list[int], ticket: str | None = None) ->
     """
     from claims.corroboration.embedding import documents_embed_later
     from claims.corroboration.matching import documents_match as match
+    from claims.corroboration.resurfacing import documents_resurface
     from sources.documents import documents_mark_matched
     from sources.followups import DOCUMENT_MATCH
     from workbench.followup import followup_begin
@@ -53,6 +54,7 @@ def documents_match(self, document_ids: list[int], ticket: str | None = None) ->
     if not ids:
         return 0
     created = match(document_ids=ids)
+    documents_resurface(document_ids=ids)  # claims we published as false, spreading again
     documents_mark_matched(document_ids=ids)
     documents_embed_later(document_ids=ids)  # outside a transaction: sent at once
     logger.info("documents_match: %s documents, %s new suggestions", len(ids), created)

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from claims.models.core import Claim
-from sources.models import Feed, Source
+from sources.models import Document, Feed, Source
 
 
 class AlertKind(models.TextChoices):
@@ -14,6 +14,7 @@ class AlertKind(models.TextChoices):
     ASSIGNEE_LEFT = "assignee_left", "Assignee has left"
     SOURCE_CHANGED = "source_changed", "Cited source changed or gone"
     FEED_FAILING = "feed_failing", "Feed failing"
+    RESURFACING = "resurfacing", "Spreading again"
 
 
 class DeskAlert(models.Model):
@@ -43,3 +44,25 @@ class DeskAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.message}"
+
+
+class ResurfacedItem(models.Model):
+    """New coverage of a claim we published as false or misleading: one row per claim and
+    document, ever (so an item alerts once), kept with the alert it was reported in."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    alert = models.ForeignKey(DeskAlert, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="resurfaced_items")
+    relevance = models.FloatField()
+    found_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-found_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "document"], name="resurfaced_item_once"),
+        ]
+        indexes = [models.Index(fields=["found_at"], name="resurfaced_item_found")]
+
+    def __str__(self) -> str:
+        return f"Claim #{self.claim_id} resurfaced in document #{self.document_id}"

@@ -9,6 +9,8 @@ Four conditions, each found by one query:
 * a **cited source changed or gone** after publication: a link check of a published
   claim's evidence, made after it was published, found the page changed or vanished; the
   author and the reviewer of its published verdict are told;
+* (not found here) a claim **spreading again**: raised by ``claims.corroboration.resurfacing``
+  when new coverage repeats a claim published as false; resolved here once quiet;
 * a **feed failing for a day**: an active feed whose polls have failed for
   ``ALERT_FEED_FAILING_HOURS`` hours (default 24) with no success since; reviewers are told.
 
@@ -31,6 +33,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from claims.corroboration.resurfacing import resurfacing_resolve_quiet
 from claims.followups import EMAIL_DELIVERY
 from claims.models import (
     OPEN_STATUSES,
@@ -189,9 +192,13 @@ def alerts_scan(*, now: datetime | None = None) -> ScanResult:
     with connection.cursor() as cursor:  # one scan at a time; held until this transaction ends
         cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ADVISORY_NAMESPACE])
     findings = {f.key: f for f in alerts_find(now)}
-    open_alerts = dict(DeskAlert.objects.filter(resolved_at__isnull=True).values_list("key", "pk"))
+    # "Spreading again" alerts are raised by the resurfacing pass, not found here; they
+    # resolve once no new item has come for a while.
+    open_alerts = dict(DeskAlert.objects.filter(resolved_at__isnull=True)
+                       .exclude(kind=AlertKind.RESURFACING).values_list("key", "pk"))
     gone = [pk for key, pk in open_alerts.items() if key not in findings]
     resolved = DeskAlert.objects.filter(pk__in=gone).update(resolved_at=now)
+    resolved += resurfacing_resolve_quiet(now=now)
     new = [f for key, f in findings.items() if key not in open_alerts]
     alerts = DeskAlert.objects.bulk_create([
         DeskAlert(kind=f.kind, key=f.key[:100], message=f.message[:500], claim_id=f.claim_id,

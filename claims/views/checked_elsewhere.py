@@ -1,5 +1,6 @@
-"""The claim page's "Checked elsewhere": other publishers' fact-checks of the claim and our
-own published fact-checks of similar claims, loaded after the page (the ranker embeds the
+"""The claim page's "Checked elsewhere": other publishers' fact-checks of the claim, our own
+published fact-checks of similar claims and, for a claim we published as false, the new
+coverage that shows it spreading again; loaded after the page (the ranker embeds the
 claim's text, which the claim page's own render must not wait for), and citing one as
 evidence."""
 
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import selectors, services
+from claims.corroboration.resurfacing import claim_resurfacing
 from claims.forms import PriorCheckCiteForm
 from claims.permissions import can_edit_claims
 from claims.selectors import claim_get_for_user
@@ -24,7 +26,9 @@ TEMPLATE = "claims/checked_elsewhere.html"
 
 def _context(request, claim, **extra) -> dict:
     found = selectors.claim_checked_elsewhere(claim=claim)
-    return {"nav": "queue", "claim": claim, "prior_checks": found.prior_checks,
+    alert, items = (claim_resurfacing(claim_id=claim.pk) if claim.published_at is not None
+                    else (None, []))
+    return {"resurfacing": alert, "resurfaced_items": items,"nav": "queue", "claim": claim, "prior_checks": found.prior_checks,
             "our_checks": found.our_checks, "can_cite": can_edit_claims(request.user)
             and claim.published_at is None, "cite_message": "", "cite_error": "", **extra}
 
