@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
     # publication, failing feeds) once each, and notifies the people concerned.
     "scan-desk-alerts": {"task": "claims.monitoring.tasks.alerts_scan", "schedule": 60 * 60.0,
                          "options": {"expires": 60 * 60 - 60}},
+    # Emails the desk the last week's claims published as false that spread again, once a
+    # week: hourly, it finds the week just ended already sent (a row per week) but on the
+    # first run after Monday 00:00 UTC, whenever beat was down.
+    "resurfacing-digest": {"task": "claims.monitoring.tasks.resurfacing_digest",
+                           "schedule": 60 * 60.0, "options": {"expires": 60 * 60 - 60}},
 }
 # Desk alerts: an open claim with no activity for this many days is stale; a feed failing
 # for this many hours with no success is reported.

@@ -3,7 +3,12 @@ verdicts (ratings, verdict versions, reviews, notifications), coverage (suggesti
 alerts (desk alerts), api_tokens (personal API tokens) and comments (the desk's
 discussion of a claim)."""
 
-from claims.models.alerts import AlertKind, DeskAlert, ResurfacedItem  # noqa: F401
+from claims.models.alerts import (  # noqa: F401
+    AlertKind,
+    DeskAlert,
+    ResurfacedItem,
+    ResurfacingDigest,
+)
 from claims.models.api_tokens import ApiToken, TokenScope  # noqa: F401
 from claims.models.comments import Comment  # noqa: F401
 from claims.models.core import (  # noqa: F401

@@ -66,3 +66,19 @@ class ResurfacedItem(models.Model):
 
     def __str__(self) -> str:
         return f"Claim #{self.claim_id} resurfaced in document #{self.document_id}"
+
+
+class ResurfacingDigest(models.Model):
+    """The weekly digest of claims spreading again: one row per week (Monday), written in the
+    transaction that writes its notifications and emails, so a week is never sent twice."""
+
+    week_start = models.DateField(unique=True)
+    claims = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_start"]
+
+    def __str__(self) -> str:
+        return f"Resurfacing digest of the week of {self.week_start}"

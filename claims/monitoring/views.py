@@ -1,16 +1,21 @@
-"""The coverage model's labels: accepted coverage, where a reviewer corrects a stance."""
+"""The coverage model's labels (accepted coverage, where a reviewer corrects a stance) and
+the week-by-week list of claims spreading again."""
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.models import CoverageSuggestion
+from claims.models import CoverageSuggestion, ResurfacingDigest
 from claims.models.coverage import CoverageStance
 from claims.monitoring import services
+from claims.monitoring.digest import resurfacing_week, week_start_of
 from claims.permissions import can_edit_claims, can_review_claims
 
 
@@ -50,3 +55,28 @@ def suggestion_stance(request, suggestion_id: int):
     page = request.POST.get("page", "")
     return redirect("dashboard:model_labels" if not page.isdigit() else
                     f"/dashboard/model/labels/?page={page}")
+
+
+def _week(value: str | None) -> date:
+    try:
+        return week_start_of(date.fromisoformat(value or ""))
+    except ValueError:
+        return week_start_of(timezone.now().date())
+
+
+@require_GET
+def resurfacing(request):
+    """Claims we published as false that spread again, one week at a time (this week by
+    default), with how many new items each had, and whether the week's digest went out."""
+    if not (can_edit_claims(request.user) or can_review_claims(request.user)):
+        raise PermissionDenied("The dashboard is for editors and reviewers.")
+    week = _week(request.GET.get("week"))
+    this_week = week_start_of(timezone.now().date())
+    return render(request, "claims/dashboard/resurfacing.html", {
+        "nav": "dashboard", "week": week, "week_end": week + timedelta(days=6),
+        "rows": resurfacing_week(week_start=week),
+        "digest": ResurfacingDigest.objects.filter(week_start=week).first(),
+        "previous_week": week - timedelta(days=7),
+        "next_week": week + timedelta(days=7) if week < this_week else None,
+        "is_this_week": week == this_week,
+    })
