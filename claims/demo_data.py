@@ -266,4 +266,29 @@ CLAIMS = [
         "assignee": "reviewer",
         "evidence": [],
     },
+    {
+        # Published as False by the demo verdicts (claims.reviewing.demo): when the demo feed's
+        # coverage of the aid reports comes in, the desk sees it "spreading again".
+        "key": "aid_agreed",
+        "text": "China has agreed to send military aid to Russia for its war in Ukraine.",
+        "claimant": "Social media posts",
+        "claimant_kind": "organization",
+        "said_where": "Viral posts",
+        "said_on": date(2022, 3, 14),
+        "priority": 3,
+        "tags": ["china", "russia", "military aid"],
+        "status": "researching",
+        "assignee": "editor2",
+        "evidence": [
+            {
+                "source": "beijing_denial",
+                "stance": "denies",
+                "speaker": "Chinese government",
+                "speaker_is_party": True,
+                "quote": "these claims have been denied by Beijing",
+                "note": "Beijing denies any request, let alone an agreement to supply.",
+                "stated_where": "Beijing",
+            },
+        ],
+    },
 ]

@@ -3,6 +3,8 @@
 - The February joint statement's "no limits" claim: the editor drafts and submits, the
   reviewer approves, so /fact-checks/ has a published fact-check. (The U.S. military-aid claim
   stays open: it is the one the demo feed's coverage is matched against.)
+- The viral "China has agreed to send military aid" claim: published as False, so the demo
+  feed's coverage of the aid reports raises a "spreading again" alert when the worker reads it.
 - Lavrov's "world order" claim (seeded in review without a verdict): sent back to research,
   drafted and submitted, so /reviews/ has something awaiting the reviewer.
 
@@ -10,6 +12,10 @@ Idempotent: a claim that already has a verdict version is left alone.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
 
 from claims import services as claim_services
 from claims.models import Claim, ClaimStatus, Rating, Stance
@@ -35,6 +41,19 @@ PUBLISHED_DEMO = {
     ),
     "waiver": "A quote check of an official joint statement: no party to it disputes the "
     "wording.",
+}
+
+PUBLISHED_FALSE_DEMO = {
+    "text_contains": "China has agreed to send military aid",
+    "rating": "False",
+    "headline": "No evidence China agreed to send military aid to Russia",
+    "summary_md": (
+        "U.S. officials said in March 2022 that Russia had **asked** China for military "
+        "equipment; none said China agreed, and Beijing denied any request. No public evidence "
+        "shows an agreement to supply."
+    ),
+    "reasoning": "Beijing's denial is cited; the U.S. statements describe a request, not a deal.",
+    "waiver": "",
 }
 
 IN_REVIEW_DEMO = {
@@ -84,6 +103,16 @@ def seed_verdicts(users: dict) -> int:
             actor=reviewer, version_id=version_id,
             comments="Checked against the sources; the denial is cited.",
         )
+        done += 1
+
+    claim = Claim.objects.filter(text__contains=PUBLISHED_FALSE_DEMO["text_contains"]).first()
+    if claim and not claim.verdict_versions.exists() and claim.status == ClaimStatus.RESEARCHING:
+        # Logged two days ago, as a desk would have: a check done in a second would read as
+        # a time to verdict of zero on the dashboard.
+        Claim.objects.filter(pk=claim.pk).update(created_at=timezone.now() - timedelta(days=2))
+        version_id = _draft_and_submit(claim, PUBLISHED_FALSE_DEMO, editor)
+        services.verdict_approve(actor=reviewer, version_id=version_id,
+                                 comments="The denial is cited; nobody claims a deal on record.")
         done += 1
 
     claim = Claim.objects.filter(text__contains=IN_REVIEW_DEMO["text_contains"]).first()

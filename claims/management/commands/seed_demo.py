@@ -178,10 +178,11 @@ class Command(BaseCommand):
     # --- The demo feed (feeds engineer) ---------------------------------------------
     def _demo_feed(self):
         """Register the local demo feed, store its items now, and match the new ones: the
-        lexical pass, then (embedding here, in this command, so the demo is ready at once) the
+        lexical pass and the resurfacing pass, then (embedding here, in this command, so the demo is ready at once) the
         semantic pass that finds the Russian and Chinese coverage."""
         from claims.corroboration.embedding import claims_embed, documents_embed
         from claims.corroboration.matching import documents_match, documents_match_semantic
+        from claims.corroboration.resurfacing import documents_resurface
         from sources.demo_feed import seed_demo_feed
 
         feed, new_ids = seed_demo_feed()
@@ -189,6 +190,8 @@ class Command(BaseCommand):
         if not new_ids:
             return
         documents_match(document_ids=new_ids)
+        resurfaced = documents_resurface(document_ids=new_ids)  # as the matching task does
+        self.stdout.write(f"{resurfaced} demo document(s) repeat a claim published as false.")
         claims_embed(claim_ids=Claim.objects.filter(embedding__isnull=True).values_list("pk", flat=True))
         embedded = documents_embed(document_ids=new_ids)
         created = documents_match_semantic(document_ids=embedded)
