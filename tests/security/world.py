@@ -45,6 +45,7 @@ class World:
     gather_run: object = None
     note: object = None
     comment: object = None
+    prior_check: object = None
 
 
 def text(label: str, payload: str) -> str:
@@ -162,5 +163,18 @@ def build_world(*, editor, editor2, reviewer, payload: str = "") -> World:
     )
     world.comment = services.comment_post(
         actor=editor, claim_id=researching.pk, body=text("Desk comment on research", payload))
+    # Another publisher's fact-check of the researching claim, and that claim spreading again
+    # (its items are the world's document), so "Checked elsewhere" has rows to show.
+    from claims.models import DeskAlert, ResurfacedItem
+    from sources.models import PriorFactCheck
+
+    world.prior_check = PriorFactCheck.objects.create(
+        url="https://checkers.example/russia-china-aid", fingerprint="c" * 64,
+        publisher=text("Checker", payload)[:200], claim_reviewed=text(researching.text, payload),
+        textual_rating=text("False", payload)[:300], normalised_rating="False", origin="feed",
+    )
+    alert = DeskAlert.objects.create(kind="resurfacing", key=f"resurfacing:{published.pk}",
+                                     message=text("Spreading again", payload)[:500], claim=published)
+    ResurfacedItem.objects.create(claim=published, document=world.document, alert=alert, relevance=0.9)
     assert Note.objects.filter(pk=world.note.pk).exists()
     return world
