@@ -149,4 +149,18 @@ def prior_factcheck_texts() -> list[tuple[int, str]]:
 
 
 def prior_factchecks_in(*, ids: Iterable[int]) -> dict[int, PriorFactCheck]:
-    return PriorFactCheck.objects.in_bulk(list(ids))
+    return PriorFactCheck.objects.defer("embedding").in_bulk(list(ids))
+
+
+def prior_factchecks_nearest(*, vector: str, limit: int = 10) -> dict[int, float]:
+    """Prior fact-check id -> embedding cosine to ``vector`` (a pgvector literal), nearest
+    first: a few hundred or thousand rows, read without an index."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, 1 - (embedding <=> %(v)s::vector) FROM sources_priorfactcheck "
+            "WHERE embedding IS NOT NULL ORDER BY embedding <=> %(v)s::vector LIMIT %(limit)s",
+            {"v": vector, "limit": limit},
+        )
+        return {pk: float(cosine) for pk, cosine in cursor.fetchall()}

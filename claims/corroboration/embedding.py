@@ -11,6 +11,8 @@ request (the intake warning embeds the one short text being typed, nothing else)
   (``matching.documents_match_semantic``): vector candidates, cross-lingual stance.
 * ``claims_embed``: a claim's language is detected (its full-text vector is rebuilt with that
   language's configuration) and its text embedded as a ``query:``.
+* ``prior_factchecks_embed``: the claim another publisher reviewed (``PriorFactCheck``),
+  embedded as a ``query:`` like our claims, so "checked elsewhere" finds it in any language.
 * ``embeddings_sweep`` (beat): whatever lacks a vector (a lost message, the demo seed, rows
   from before this feature) is sent to the queue again, a batch at a time.
 """
@@ -101,6 +103,23 @@ def claims_embed(*, claim_ids: Iterable[int]) -> list[int]:
     return done
 
 
+def prior_factchecks_embed(*, ids: Iterable[int]) -> list[int]:
+    """Embed prior fact-checks that have no vector yet; returns the ids embedded now."""
+    from sources.models import PriorFactCheck
+
+    done = []
+    rows = list(PriorFactCheck.objects.filter(pk__in=list(ids), embedding__isnull=True)
+                .values_list("id", "claim_reviewed"))
+    for start in range(0, len(rows), EMBED_CHUNK):
+        chunk = rows[start:start + EMBED_CHUNK]
+        with model_timed("embedding"):
+            vectors = embeddings.embed_queries([t for _, t in chunk])
+        for (pk, _), vector in zip(chunk, vectors, strict=True):
+            PriorFactCheck.objects.filter(pk=pk, embedding__isnull=True).update(embedding=vector.tolist())
+            done.append(pk)
+    return done
+
+
 def _send(task_name: str, ids: list[int]) -> None:
     from claims.corroboration import tasks
 
@@ -123,7 +142,8 @@ def claim_embed_later(*, claim_id: int) -> None:
 
 
 def embeddings_sweep() -> tuple[int, int]:
-    """Queue what still has no vector: recent documents, and claims intake can still find."""
+    """Queue what still has no vector: recent documents, claims intake can still find, and
+    prior fact-checks."""
     since = timezone.now() - SWEEP_DOCUMENT_AGE
     documents = list(
         Document.objects.filter(embedding__isnull=True, created_at__gte=since)
@@ -138,4 +158,10 @@ def embeddings_sweep() -> tuple[int, int]:
         _send("claims.corroboration.tasks.documents_embed", documents[start:start + EMBED_CHUNK])
     if claims:
         _send("claims.corroboration.tasks.claims_embed", claims)
+    from sources.models import PriorFactCheck
+
+    checks = list(PriorFactCheck.objects.filter(embedding__isnull=True).order_by("-pk")
+                  .values_list("pk", flat=True)[:SWEEP_BATCH])
+    if checks:  # imports are rare and small: the sweep is how they get their vectors
+        _send("claims.corroboration.tasks.prior_factchecks_embed", checks)
     return len(documents), len(claims)

@@ -10,6 +10,7 @@ logged in Russian finds the English claim through the vectors.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from django.db import connection, transaction
 
@@ -35,11 +36,23 @@ LIMIT %(limit)s
 """
 
 
-def nearest_claims(*, text: str, limit: int = VECTOR_NEIGHBOURS) -> dict[int, float]:
-    """Claim id -> embedding cosine of the claims nearest to ``text`` (any language)."""
+@lru_cache(maxsize=64)
+def query_vector(text: str) -> tuple[float, ...]:
+    """The ``query:`` embedding of typed text, kept for the next few texts: the similar
+    claims and the prior fact-checks of one text (and the next keystroke's same text)
+    embed it once."""
     with model_timed("embedding"):
         [vector] = embeddings.embed_queries([text[:MAX_EMBED_CHARS]])
-    literal = "[" + ",".join(f"{v:.6f}" for v in vector) + "]"
+    return tuple(float(v) for v in vector)
+
+
+def vector_literal(vector) -> str:
+    return "[" + ",".join(f"{v:.6f}" for v in vector) + "]"
+
+
+def nearest_claims(*, text: str, limit: int = VECTOR_NEIGHBOURS) -> dict[int, float]:
+    """Claim id -> embedding cosine of the claims nearest to ``text`` (any language)."""
+    literal = vector_literal(query_vector(text))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL hnsw.ef_search = 60")
         cursor.execute(_NEAREST_CLAIMS_SQL, {"vector": literal, "limit": limit,

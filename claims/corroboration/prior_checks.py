@@ -1,6 +1,8 @@
 """Has someone else checked this claim already? Prior fact-checks by other publishers
 (``sources.factchecks``) matched to a claim's text with the similar-claims ranker
-(``core.similar``, measured by ``similar_eval`` on CheckThat! 2022, which is this task).
+(``core.similar``, measured by ``similar_eval`` on CheckThat! 2022, which is this task):
+the lexical index fused with the embedding cosine (``rank_similar``), as intake fuses them
+for our own claims, so a fact-check in German or Russian finds an English claim.
 
 One index per process over every prior fact-check's claim, rebuilt when their count or
 latest change moves (imports are rare; a search never waits on a rebuild by another thread).
@@ -8,18 +10,27 @@ latest change moves (imports are rare; a search never waits on a rebuild by anot
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from claims.corroboration.core.similar import DEFAULT_THRESHOLD, SimilarClaimIndex
-from sources.selectors import prior_factcheck_texts, prior_factchecks_in, prior_factchecks_state
+from claims.corroboration.core.similar import DEFAULT_THRESHOLD, SimilarClaimIndex, rank_similar
+from sources.selectors import (
+    prior_factcheck_texts,
+    prior_factchecks_in,
+    prior_factchecks_nearest,
+    prior_factchecks_state,
+)
 
 if TYPE_CHECKING:
     from sources.models import PriorFactCheck
 
+logger = logging.getLogger(__name__)
+
 MIN_QUERY_CHARS = 12
+VECTOR_NEIGHBOURS = 10
 #: Ratings on our scale that say a claim is wrong: a repeat of one is worth saying at once.
 REFUTING_RATINGS = ("False", "Mostly false", "Misleading")
 
@@ -53,7 +64,15 @@ def prior_factchecks_matching(*, text: str, limit: int = 5,
     text = " ".join((text or "").split())
     if len(text) < MIN_QUERY_CHARS:
         return []
-    hits = [(pk, score) for pk, score in _index().search(text, k=limit) if score >= threshold]
+    lexical = dict(_index().search(text, k=limit))
+    try:
+        from claims.corroboration.intake import query_vector, vector_literal
+
+        vector = prior_factchecks_nearest(vector=vector_literal(query_vector(text)), limit=VECTOR_NEIGHBOURS)
+    except Exception:  # noqa: BLE001 - never break intake or the claim page; lexical still works
+        logger.exception("prior fact-checks: embedding search failed; lexical matches only")
+        vector = {}
+    hits = [(pk, score) for pk, score in rank_similar(lexical, vector, k=limit) if score >= threshold]
     rows = prior_factchecks_in(ids=[pk for pk, _ in hits])
     found = []
     for pk, score in hits:

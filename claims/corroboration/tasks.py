@@ -103,6 +103,18 @@ def claims_embed(claim_ids: list[int]) -> int:
     return len(done)
 
 
+@shared_task(
+    name="claims.corroboration.tasks.prior_factchecks_embed",
+    soft_time_limit=240,
+    time_limit=300,
+)
+def prior_factchecks_embed(ids: list[int]) -> int:
+    """Embed other publishers' fact-checks (sent by the sweep). Idempotent."""
+    from claims.corroboration.embedding import prior_factchecks_embed as embed
+
+    return len(embed(ids=[int(i) for i in ids or []]))
+
+
 @shared_task(name="claims.corroboration.tasks.embeddings_sweep",
              soft_time_limit=60, time_limit=90)
 def embeddings_sweep() -> str:

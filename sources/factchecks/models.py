@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from pgvector.django import VectorField
 
 from sources.validators import validate_web_url
 
@@ -38,6 +39,9 @@ class PriorFactCheck(models.Model):
     language = models.CharField(max_length=16, blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices)
     imported_from = models.URLField(max_length=2000, blank=True, validators=[validate_web_url])
+    #: The reviewed claim's multilingual embedding (a ``query:``, like our claims'), filled by
+    #: the embedding queue, so a fact-check in German or Russian matches an English claim.
+    embedding = VectorField(dimensions=384, null=True, blank=True, editable=False)  # as Document's
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
