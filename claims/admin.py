@@ -16,6 +16,8 @@ from claims.models import (
     Evidence,
     GatherRun,
     Note,
+    ResurfacedItem,
+    ResurfacingDigest,
     Tag,
 )
 from claims.reviewing.admin import ReadOnlyAdminMixin  # also registers verdicts and reviews
@@ -172,3 +174,21 @@ class DeskAlertAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ResurfacedItem)
+class ResurfacedItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Recorded by the resurfacing pass (claims.corroboration.resurfacing): read-only."""
+
+    list_display = ["claim", "document", "relevance", "found_at"]
+    search_fields = ["claim__text", "document__title"]
+    list_select_related = ["claim", "document"]
+    raw_id_fields = ["claim", "document", "alert"]
+
+
+@admin.register(ResurfacingDigest)
+class ResurfacingDigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """One row per week sent (claims.monitoring.digest): read-only."""
+
+    list_display = ["week_start", "claims", "items", "sent_at"]
+    search_fields = ["week_start"]
