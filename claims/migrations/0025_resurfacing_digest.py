@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0023_resurfacing'),
+        ('claims', '0024_resurfacing'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0022_apitoken_permissions'),
+        ('claims', '0023_comments'),
         ('sources', '0010_prior_factcheck_permissions'),
     ]
 
