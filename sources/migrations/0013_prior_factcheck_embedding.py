@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sources', '0010_prior_factcheck_permissions'),
+        ('sources', '0012_document_search_statistics'),
     ]
 
     operations = [
