@@ -20,6 +20,6 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0025_resurfacing_digest"),
+        ("claims", "0026_resurfacing_digest"),
     ]
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0024_resurfacing'),
+        ('claims', '0025_resurfacing'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0023_comments'),
+        ('claims', '0024_comment_mentions'),
         ('sources', '0010_prior_factcheck_permissions'),
     ]
 
