@@ -3,7 +3,8 @@
 Its parts: ``addresses`` (address policy, DNS), ``urls`` (URL policy, canonical URLs,
 registrable domains), ``connection`` (pinned, deadline-bound connections), ``decoding``
 (content types, character sets), ``results`` (``FetchResult`` and the errors) and
-``config``. ``fetch`` below ties them together; other code imports from here.
+``config``. ``fetch`` below ties them together; ``posting.post_json`` POSTs a JSON body
+(webhooks) under the same policy, following no redirect. Other code imports from here.
 
 Policy (see ``fetch``):
 
@@ -67,6 +68,7 @@ from sources.fetching.decoding import (
     _sniff_type,
     decode_body,
 )
+from sources.fetching.posting import PostResult, post_json
 from sources.fetching.results import (
     FetchConnectionError,
     FetchError,
@@ -82,6 +84,7 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "FEED_CONTENT_TYPES",
     "PAGE_CONTENT_TYPES",
+    "PostResult",
     "FetchConnectionError",
     "FetchError",
     "FetchHTTPError",
@@ -94,6 +97,7 @@ __all__ = [
     "decode_body",
     "fetch",
     "normalise_url",
+    "post_json",
     "registrable_domain",
     "resolve_host",
 ]

@@ -12,7 +12,8 @@ Serves files from ``tests/fixtures/web/`` (``?content_type=`` overrides the type
 * ``/factcheck/claims:search``                Fact Check Tools JSON (factcheck_claims.json)
 * routes registered at runtime with ``server.add_route(path, body, content_type, status)``
 
-Every request is recorded in ``server.requests`` (method, path, headers).
+Every request is recorded in ``server.requests`` (method, path, headers, body). A POST is
+answered like a GET of the same path (routes, ``/status/CODE``, ``/redirect``, ``/slow``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class RecordedRequest:
     method: str
     path: str
     headers: dict[str, str]
+    body: bytes = b""
 
     @property
     def query(self) -> dict[str, list[str]]:
@@ -80,12 +82,18 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def do_POST(self):
+        length = self.headers.get("Content-Length", "0")
+        self._body = self.rfile.read(min(int(length), 1024 * 1024)) if length.isdigit() else b""
+        self.do_GET()
+
     def do_GET(self):
         parts = urlsplit(self.path)
         path = parts.path
         query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         self.server.requests.append(
-            RecordedRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+            RecordedRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()},
+                            getattr(self, "_body", b""))
         )
         route = self.server.routes.get(path)
         if route is not None:
