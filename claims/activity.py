@@ -1,6 +1,7 @@
 """The activity log: one row per state change, and how its rows read on a page.
 
-Writes: ``activity_record`` (services call it inside their transaction). An edit records
+Writes: ``activity_record`` (services call it inside their transaction); it also records
+the webhook events the row means (``claims.webhooks.events``), in that transaction. An edit records
 ``changes``: ``{field: {"old": value, "new": value}}`` with JSON values (dates as ISO text,
 tags as a sorted list), built by ``field_changes``.
 
@@ -62,12 +63,17 @@ def activity_record(*, actor, verb: ActivityVerb, claim=None, **details) -> Acti
     vocabulary is a programming error and raises ValueError before anything is saved."""
     if _channel.get():
         details["via"] = _channel.get()
-    return ActivityEvent.objects.create(
+    event = ActivityEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         verb=ActivityVerb(verb).value,
         claim=claim,
         details=details,
     )
+    # Webhook events, in this same transaction (claims.webhooks.events maps verbs to types).
+    from claims.webhooks.events import webhook_events_for_activity
+
+    webhook_events_for_activity(verb=event.verb, details=details, claim_id=event.claim_id, actor=actor)
+    return event
 
 
 def json_value(value):

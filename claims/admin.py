@@ -21,6 +21,7 @@ from claims.models import (
     Tag,
 )
 from claims.reviewing.admin import ReadOnlyAdminMixin  # also registers verdicts and reviews
+from claims.webhooks import admin as webhooks_admin  # noqa: F401  (registers webhooks)
 
 
 @admin.register(Tag)

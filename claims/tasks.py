@@ -1,7 +1,7 @@
 """Celery tasks for the newsroom. Tasks take ids, reload rows and call a service.
 
 Celery's autodiscovery imports each app's ``tasks`` module: this one registers the areas'
-task modules too (coverage, reviews, exports), so no ``CELERY_IMPORTS`` list is needed.
+task modules too (coverage, reviews, exports, webhooks), so no ``CELERY_IMPORTS`` list is needed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from claims.exports import tasks as exports_tasks  # noqa: F401 - registers them
 from claims.models import Claim
 from claims.monitoring import tasks as monitoring_tasks  # noqa: F401 - registers them
 from claims.reviewing import tasks as reviewing_tasks  # noqa: F401 - registers them
+from claims.webhooks import tasks as webhook_tasks  # noqa: F401 - registers them
 
 logger = logging.getLogger(__name__)
 

@@ -333,6 +333,16 @@ FOLLOWUP_MAX_ATTEMPTS = env_int("FOLLOWUP_MAX_ATTEMPTS", 5)
 REPORT_PDF_INLINE_ITEMS = env_int("REPORT_PDF_INLINE_ITEMS", 300)
 # How long after posting a comment its author may still edit it (minutes).
 COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 10)
+# Webhooks (claims.webhooks): a failed delivery is retried with exponential backoff and
+# jitter (first after WEBHOOK_RETRY_BASE_SECONDS, at most WEBHOOK_RETRY_MAX_SECONDS apart)
+# until WEBHOOK_RETRY_HOURS after the event; a subscription whose attempts failed
+# WEBHOOK_DISABLE_AFTER_FAILURES times in a row over more than WEBHOOK_DISABLE_AFTER_HOURS
+# is disabled and its owner notified.
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3 * 3600)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10)
+WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)
 CELERY_TIMEZONE = "UTC"
 
 # --- Outbound fetching (sources.fetching) ---------------------------------------------

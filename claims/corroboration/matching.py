@@ -289,6 +289,17 @@ def _existing(pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[i
     return {(c, d): (pk, status) for c, d, pk, status in rows}
 
 
+def _store(suggestions: list[CoverageSuggestion]) -> None:
+    """Store new suggestions, with their ``suggestion.created`` webhook events."""
+    from claims.webhooks.events import webhook_suggestions_created
+
+    if not suggestions:
+        return
+    with transaction.atomic():
+        CoverageSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
+        webhook_suggestions_created((s.claim_id, s.document_id) for s in suggestions)
+
+
 def suggest_lexical(
     pairs: Sequence[tuple[int, int]], *, claims: dict[int, ClaimInfo], docs: dict[int, dict],
     index: ClaimIndex, threshold: float = RELEVANCE_THRESHOLD,
@@ -319,7 +330,7 @@ def suggest_lexical(
         for (c, d, score), row, prediction in zip(kept, rows, predict_stances(rows), strict=True)
         if prediction.label != ModelStance.UNRELATED
     ]
-    CoverageSuggestion.objects.bulk_create(suggestions, ignore_conflicts=True)
+    _store(suggestions)
     return len(suggestions)
 
 
@@ -355,7 +366,7 @@ def suggest_semantic(
                      passage=_passage(row, prediction))
         else:
             new.append(_suggestion(c, d, prediction.related, prediction, row))
-    CoverageSuggestion.objects.bulk_create(new, ignore_conflicts=True)
+    _store(new)
     if relabelled:
         logger.info("semantic pass relabelled %d lexical suggestions", relabelled)
     return len(new)

@@ -1,7 +1,7 @@
 """The newsroom's models, one module per area: core (claims, evidence, activity),
 verdicts (ratings, verdict versions, reviews, notifications), coverage (suggestions),
-alerts (desk alerts), api_tokens (personal API tokens) and comments (the desk's
-discussion of a claim)."""
+alerts (desk alerts), api_tokens (personal API tokens), comments (the desk's discussion of
+a claim) and webhooks (subscriptions, events, deliveries and their attempts)."""
 
 from claims.models.alerts import (  # noqa: F401
     AlertKind,
@@ -38,4 +38,12 @@ from claims.models.verdicts import (  # noqa: F401
     Review,
     VerdictState,
     VerdictVersion,
+)
+from claims.models.webhooks import (  # noqa: F401
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookDeliveryState,
+    WebhookEvent,
+    WebhookEventType,
+    WebhookSubscription,
 )

@@ -45,6 +45,7 @@ from claims.models import (
     Notification,
     VerdictVersion,
 )
+from claims.webhooks.events import webhook_sources_changed
 from sources.models import Feed
 from workbench.followup import followup_enqueue
 
@@ -206,6 +207,8 @@ def alerts_scan(*, now: datetime | None = None) -> ScanResult:
         for f in new
     ])
     notified = _notify(list(zip(alerts, new, strict=True))) if alerts else 0
+    webhook_sources_changed((f.claim_id, f.source_id) for f in new
+                            if f.kind == AlertKind.SOURCE_CHANGED and f.claim_id and f.source_id)
     if alerts or resolved:
         logger.info("alerts: %d raised (%d notifications), %d resolved", len(alerts), notified, resolved)
     return ScanResult(raised=len(alerts), resolved=resolved, open=len(findings))

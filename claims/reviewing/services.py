@@ -288,6 +288,7 @@ def verdict_approve(*, actor, version_id: int, comments: str = "") -> VerdictVer
     claim, version = _lock_version(version_id)
     _check_reviewable(actor=actor, version=version, action="approved")
     now = timezone.now()
+    republished = claim.status == ClaimStatus.IN_REVIEW
     if claim.status == ClaimStatus.IN_REVIEW:
         claim_services.claim_publish(actor=actor, claim_id=claim.pk, version_id=version.pk)
     elif claim.status != ClaimStatus.PUBLISHED:
@@ -316,6 +317,9 @@ def verdict_approve(*, actor, version_id: int, comments: str = "") -> VerdictVer
         verb=ActivityVerb.CORRECTION_APPROVED if is_correction else ActivityVerb.VERDICT_APPROVED,
         claim=claim,
         version=version.number,
+        # A correction that brings a claim taken down back to the public pages (webhooks
+        # send claim.published for it).
+        **({"republished": True} if is_correction and republished else {}),
     )
     notifications.notify_author_of_review(version, decision=ReviewDecision.APPROVE)
     return version

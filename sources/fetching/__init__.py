@@ -68,7 +68,7 @@ from sources.fetching.decoding import (
     _sniff_type,
     decode_body,
 )
-from sources.fetching.posting import PostResult, post_json
+from sources.fetching.posting import PostResult, check_destination, post_json
 from sources.fetching.results import (
     FetchConnectionError,
     FetchError,
@@ -93,6 +93,7 @@ __all__ = [
     "FetchTLSError",
     "FetchTimeout",
     "check_address",
+    "check_destination",
     "check_url",
     "decode_body",
     "fetch",

@@ -45,6 +45,16 @@ class PostResult:
     ip: str | None = None
 
 
+def check_destination(url: str) -> None:
+    """Refuse (``FetchRefused``) a URL ``post_json`` would refuse, without connecting: its
+    shape, then every address its host resolves to now. For checking a webhook's URL when
+    it is saved; ``post_json`` checks again each time, since DNS answers change. A host that
+    does not resolve raises ``FetchConnectionError``."""
+    connect_timeout = float(_setting("FETCH_CONNECT_TIMEOUT", 5))
+    target = check_url(url)
+    _checked_addresses(target, _Deadline(connect_timeout, url), connect_timeout)
+
+
 def _read_excerpt(response: http.client.HTTPResponse, sock: _DeadlineSocket) -> bytes:
     try:
         sock.tighten(ERROR_BODY_SECONDS)

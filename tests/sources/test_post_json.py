@@ -147,3 +147,17 @@ def test_it_connects_to_the_checked_address_and_keeps_the_host_name(receiver, mo
     post_json(f"http://hooks.example.test:{receiver.port}/status/200", b"{}")
     assert connects == [("127.0.0.1", receiver.port)]
     assert receiver.requests[-1].headers["host"] == f"hooks.example.test:{receiver.port}"
+
+
+def test_check_destination_refuses_what_post_json_would_without_connecting(monkeypatch, no_connections, settings):
+    from sources.fetching import check_destination
+
+    settings.FETCH_ALLOW_LOOPBACK = ""
+    monkeypatch.setattr(fetching.addresses, "resolve_host", lambda host, port: ["93.184.216.34"])
+    check_destination("https://hooks.example.test/in")  # public: no error, no connection
+    monkeypatch.setattr(fetching.addresses, "resolve_host", lambda host, port: ["93.184.216.34", "10.9.8.7"])
+    with pytest.raises(FetchRefused, match="10.9.8.7, a private address"):
+        check_destination("https://hooks.example.test/in")
+    with pytest.raises(FetchRefused, match="loopback"):
+        check_destination("http://127.0.0.1:9/")
+    assert no_connections == []
