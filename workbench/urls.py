@@ -16,6 +16,7 @@ urlpatterns = [
     # The open API (tokens or session), and the page where users make their tokens.
     path("api/v1/", include("claims.api.urls")),
     path("settings/tokens/", include("claims.api.page_urls")),
+    path("settings/webhooks/", include("claims.webhooks.urls")),
     # Public, no login: published fact-checks and their ClaimReview markup.
     path("fact-checks/", include("claims.reviewing.public_urls")),
     # The desk: verdicts and reviews, coverage, feeds and sources, then claims.

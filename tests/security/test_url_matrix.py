@@ -167,6 +167,10 @@ FILL = {
     "api:fact_check_detail": lambda w: {"slug": w.published.slug},
     "tokens:list": lambda w: {},
     "tokens:revoke": lambda w: {"token_id": 1},
+    "webhooks:list": lambda w: {},
+    **{f"webhooks:{action}": lambda w: {"subscription_id": 1} for action in (
+        "detail", "rotate", "pause", "resume", "test", "delete")},
+    "webhooks:redeliver": lambda w: {"delivery_id": 1},
 }
 
 # Anyone may see these, logged in or not.
@@ -209,6 +213,7 @@ POST_DATA = {
                                     "interval_minutes": "30"},
     "sources:feed_toggle": lambda w: {"active": "0"},
     "dashboard:suggestion_stance": lambda w: {"stance": "denies"},
+    "webhooks:list": lambda w: {"url": "http://10.0.0.1/hook", "events": ["claim.created"]},
 }
 
 
