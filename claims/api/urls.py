@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from claims.api import evidence, public, reviewing, views
+from claims.api import evidence, public, reviewing, views, webhooks
 from claims.api.actions import ACTION_VIEWS
 
 app_name = "api"
@@ -47,6 +47,15 @@ urlpatterns = [
     path("feeds/<int:feed_id>/pause/", _open(reviewing.FeedPauseView), name="feed_pause"),
     path("feeds/<int:feed_id>/resume/", _open(reviewing.FeedResumeView), name="feed_resume"),
     path("feeds/<int:feed_id>/poll/", _open(reviewing.FeedPollView), name="feed_poll"),
+    path("webhooks/", _open(webhooks.WebhookListView), name="webhook_list"),
+    path("webhooks/<int:subscription_id>/", _open(webhooks.WebhookDetailView), name="webhook_detail"),
+    path("webhooks/<int:subscription_id>/rotate-secret/", _open(webhooks.WebhookRotateView),
+         name="webhook_rotate_secret"),
+    path("webhooks/<int:subscription_id>/test/", _open(webhooks.WebhookTestView), name="webhook_test"),
+    path("webhooks/<int:subscription_id>/deliveries/", _open(webhooks.WebhookDeliveriesView),
+         name="webhook_deliveries"),
+    path("webhooks/deliveries/<int:delivery_id>/redeliver/", _open(webhooks.WebhookRedeliverView),
+         name="webhook_redeliver"),
     path("fact-checks/", _open(public.FactCheckListView), name="fact_check_list"),
     path("fact-checks/<slug:slug>/", _open(public.FactCheckDetailView), name="fact_check_detail"),
 ]

@@ -24,6 +24,8 @@ from claims.models import (
     Note,
     Notification,
     VerdictVersion,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from sources.models import Feed, Source
 
@@ -165,6 +167,10 @@ FILL = {
     "api:feed_poll": lambda w: {"feed_id": w.feed.pk},
     "api:fact_check_list": lambda w: {},
     "api:fact_check_detail": lambda w: {"slug": w.published.slug},
+    "api:webhook_list": lambda w: {},
+    **{f"api:webhook_{action}": lambda w: {"subscription_id": 1} for action in (
+        "detail", "rotate_secret", "test", "deliveries")},
+    "api:webhook_redeliver": lambda w: {"delivery_id": 1},
     "tokens:list": lambda w: {},
     "tokens:revoke": lambda w: {"token_id": 1},
     "webhooks:list": lambda w: {},
@@ -250,6 +256,8 @@ def _state() -> tuple:
         list(Feed.objects.order_by("pk").values_list("pk", "is_active", "next_poll_at")),
         list(Source.objects.order_by("pk").values_list("pk", "fetch_status")),
         list(Evidence.objects.order_by("pk").values_list("pk", "stance", "quote", "revision", "removed_at")),
+        list(WebhookSubscription.objects.order_by("pk").values_list("pk", "url", "events", "is_active", "secret")),
+        WebhookDelivery.objects.count(),
     )
 
 
