@@ -118,6 +118,16 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
+# The API's rate-limit counters (claims.api.throttling): shared by every web process through
+# Redis when CACHE_URL (or REDIS_URL) names one, e.g. redis://redis:6379/1; per process
+# otherwise (a laptop, one process).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES["api"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+     "KEY_PREFIX": "factdesk-api",
+     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+)
 
 TEMPLATES = [
     {
