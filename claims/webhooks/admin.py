@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from claims.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from claims.models import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
 from claims.reviewing.admin import ReadOnlyAdminMixin
 from claims.webhooks.services import webhook_subscription_disable
 
@@ -34,6 +34,21 @@ class WebhookAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     fields = ["at", "status_code", "ok", "duration_ms", "error"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["uid", "type", "claim", "created_at"]
+    list_filter = ["type"]
+    search_fields = ["uid", "type"]
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["delivery", "at", "status_code", "ok", "duration_ms"]
+    list_filter = ["ok"]
+    list_select_related = ["delivery"]
+    search_fields = ["delivery__event__uid", "error"]
 
 
 @admin.register(WebhookDelivery)

@@ -28,9 +28,9 @@ def _webhook(w):
 
     owner = w.claims["new"].created_by
     subscription, made = WebhookSubscription.objects.get_or_create(
-        owner=owner, url="https://hooks.example/matrix",
+        owner=owner, url="https://hooks.example/desk",
         defaults={"events": ["claim.created"], "secret": "whsec_bWF0cml4"})
-    if made:  # again after the owner's DELETE
+    if made:  # again after the owner's DELETE (tests/security/world.py made the first)
         event, _ = WebhookEvent.objects.get_or_create(uid="msg_matrix", type="claim.created", payload={})
         WebhookDelivery.objects.create(event=event, subscription=subscription, state="sent")
     return subscription

@@ -168,15 +168,16 @@ FILL = {
     "api:fact_check_list": lambda w: {},
     "api:fact_check_detail": lambda w: {"slug": w.published.slug},
     "api:webhook_list": lambda w: {},
-    **{f"api:webhook_{action}": lambda w: {"subscription_id": 1} for action in (
+    **{f"api:webhook_{action}": lambda w: {"subscription_id": w.webhook.pk} for action in (
         "detail", "rotate_secret", "test", "deliveries")},
-    "api:webhook_redeliver": lambda w: {"delivery_id": 1},
+    "api:webhook_redeliver": lambda w: {"delivery_id": w.webhook_delivery.pk},
     "tokens:list": lambda w: {},
     "tokens:revoke": lambda w: {"token_id": 1},
+    # The editor's webhook: the editor and superusers manage it, other desk members get 404.
     "webhooks:list": lambda w: {},
-    **{f"webhooks:{action}": lambda w: {"subscription_id": 1} for action in (
+    **{f"webhooks:{action}": lambda w: {"subscription_id": w.webhook.pk} for action in (
         "detail", "rotate", "pause", "resume", "test", "delete")},
-    "webhooks:redeliver": lambda w: {"delivery_id": 1},
+    "webhooks:redeliver": lambda w: {"delivery_id": w.webhook_delivery.pk},
 }
 
 # Anyone may see these, logged in or not.

@@ -46,6 +46,8 @@ class World:
     note: object = None
     comment: object = None
     prior_check: object = None
+    webhook: object = None  # the editor's, with one failed delivery
+    webhook_delivery: object = None
 
 
 def text(label: str, payload: str) -> str:
@@ -176,5 +178,15 @@ def build_world(*, editor, editor2, reviewer, payload: str = "") -> World:
     alert = DeskAlert.objects.create(kind="resurfacing", key=f"resurfacing:{published.pk}",
                                      message=text("Spreading again", payload)[:500], claim=published)
     ResurfacedItem.objects.create(claim=published, document=world.document, alert=alert, relevance=0.9)
+    from claims.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+
+    world.webhook = WebhookSubscription.objects.create(
+        owner=editor, url="https://hooks.example/desk", events=["claim.published"],
+        secret="whsec_d29ybGQ=", description=text("Webhook description", payload)[:200])
+    event = WebhookEvent.objects.create(uid="msg_world", type="claim.published",
+                                        payload={"type": "claim.published", "data": {"note": text("x", payload)}})
+    world.webhook_delivery = WebhookDelivery.objects.create(
+        event=event, subscription=world.webhook, state="failed", attempts=1, response_status=500,
+        last_error=text("Receiver error", payload))
     assert Note.objects.filter(pk=world.note.pk).exists()
     return world
