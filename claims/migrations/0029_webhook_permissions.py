@@ -21,6 +21,6 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0024_webhooks"),
+        ("claims", "0028_webhooks"),
     ]
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

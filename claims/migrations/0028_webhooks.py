@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0023_comments'),
+        ('claims', '0027_resurfacing_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
