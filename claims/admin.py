@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from claims.activity import describe_changes
 from claims.api import admin as api_admin  # noqa: F401  (registers API tokens)
-from claims.discussion import admin as discussion_admin  # noqa: F401  (registers comments)
+from claims.discussion import admin as discussion_admin  # noqa: F401  (registers comments and watches)
 from claims.models import (
     ActivityEvent,
     Claim,

@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workbench.context_processors.newsroom",
+                "claims.discussion.context.notifications",
             ],
         },
     }
@@ -353,6 +354,11 @@ WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3 * 3600)
 WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10)
 WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+# How often the top bar asks for the unread-notification count (seconds).
+NOTIFICATION_POLL_SECONDS = env_int("NOTIFICATION_POLL_SECONDS", 30)
+# New coverage suggestions on a claim add to a watcher's unread notification about them
+# while it is younger than this (minutes), instead of making another.
+COVERAGE_NOTIFY_WINDOW_MINUTES = env_int("COVERAGE_NOTIFY_WINDOW_MINUTES", 60)
 CELERY_TIMEZONE = "UTC"
 
 # --- Outbound fetching (sources.fetching) ---------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -35,6 +36,7 @@ from claims.corroboration.core.labels import PRODUCT_STANCE, ModelStance
 from claims.corroboration.core.similar import STOP_WORDS, word_tokens
 from claims.corroboration.core.stance import StanceInput, get_stance_model
 from claims.corroboration.index_cache import ClaimIndex, fit_vectorizer, open_claim_index
+from claims.discussion.notify import notify_new_coverage
 from claims.models import OPEN_STATUSES, Claim, CoverageSuggestion
 from sources.documents import documents_index
 from sources.language import ts_config
@@ -331,6 +333,7 @@ def suggest_lexical(
         if prediction.label != ModelStance.UNRELATED
     ]
     _store(suggestions)
+    notify_new_coverage(Counter(s.claim_id for s in suggestions))
     return len(suggestions)
 
 
@@ -367,6 +370,7 @@ def suggest_semantic(
         else:
             new.append(_suggestion(c, d, prediction.related, prediction, row))
     _store(new)
+    notify_new_coverage(Counter(s.claim_id for s in new))
     if relabelled:
         logger.info("semantic pass relabelled %d lexical suggestions", relabelled)
     return len(new)

@@ -1,9 +1,9 @@
-"""Admin for the discussion: read-only. Comments change through the desk's services, which
+"""Admin for the discussion: read-only. Comments and watches change through the desk's services, which
 keep the author's edit window, leave tombstones and log every change."""
 
 from django.contrib import admin
 
-from claims.models import Comment
+from claims.models import ClaimWatch, Comment
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -22,3 +22,10 @@ class CommentAdmin(_ReadOnly):
     list_display = ["claim", "author", "created_at", "edited_at", "deleted_at"]
     search_fields = ["body", "claim__text", "author__username"]
     readonly_fields = [f.name for f in Comment._meta.fields]
+
+
+@admin.register(ClaimWatch)
+class ClaimWatchAdmin(_ReadOnly):
+    list_display = ["user", "claim", "created_at"]
+    search_fields = ["user__username", "claim__text"]
+    readonly_fields = [f.name for f in ClaimWatch._meta.fields]

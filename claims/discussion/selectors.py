@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 
-from claims.models import Comment
+from claims.models import ClaimWatch, Comment
 from claims.permissions import can_edit_claims
 from claims.reviewing.markdown import render_markdown
 from claims.services.comments import comment_can_delete, comment_can_edit
@@ -39,3 +39,7 @@ def claim_comments(*, claim_id: int, user) -> list[Comment]:
         comment_prepare(comment, user=user, now=now)
         for comment in Comment.objects.filter(claim_id=claim_id).select_related("author", "version")
     ]
+
+
+def is_watching(user, claim_id: int) -> bool:
+    return ClaimWatch.objects.filter(user=user, claim_id=claim_id).exists()

@@ -47,3 +47,4 @@ from claims.models.webhooks import (  # noqa: F401
     WebhookEventType,
     WebhookSubscription,
 )
+from claims.models.watching import ClaimWatch, NotificationKind  # noqa: F401

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from claims.models.core import Claim, Evidence
+from claims.models.watching import NotificationKind
 
 # The public fields a correction may change (claims.services.PUBLIC_FIELDS and
 # EVIDENCE_PUBLIC_FIELDS; repeated here for the database constraint).
@@ -169,8 +170,12 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    verb = models.CharField(max_length=60)
+    # The kind (NotificationKind). No database constraint: a feature adding a kind adds it to
+    # NotificationKind, and a row of a kind this code does not know still shows its message.
+    verb = models.CharField(max_length=60, choices=NotificationKind.choices)
     message = models.CharField(max_length=500)
+    # Batched kinds (new coverage) count the items one notification stands for.
+    count = models.PositiveIntegerField(default=1)
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE)
     version = models.ForeignKey(VerdictVersion, null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,7 +183,10 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
+        ]
 
     def __str__(self) -> str:
         return f"To {self.recipient}: {self.message}"

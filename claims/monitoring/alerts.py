@@ -139,6 +139,13 @@ def find_changed_sources() -> list[Finding]:
             concerned.add(author)
         if reviewer and reviewer_active:
             concerned.add(reviewer)
+    # And whoever watches the claim (its author, assignee, commenters, "Watch").
+    from claims.models import ClaimWatch
+
+    for claim_id, user_id in (ClaimWatch.objects.filter(claim_id__in={c for c, _ in pairs},
+                                                        user__is_active=True)
+                              .values_list("claim_id", "user_id")):
+        people.setdefault(claim_id, set()).add(user_id)
     findings = []
     for (claim_id, source_id), source in sorted(pairs.items()):
         what = "has changed" if source.link_status == "changed" else "has vanished"

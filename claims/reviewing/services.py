@@ -338,6 +338,7 @@ def verdict_request_changes(*, actor, version_id: int, comments: str) -> Verdict
         claim_services.claim_return_to(
             actor=actor, claim_id=claim.pk, to_status=ClaimStatus.RESEARCHING,
             reason=f"Changes requested on verdict v{version.number}",
+            told_otherwise=[version.author_id],
         )
     version.state = VerdictState.CHANGES_REQUESTED
     version.reviewed_by = actor

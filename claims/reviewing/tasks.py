@@ -27,13 +27,15 @@ TRANSIENT_MAIL_ERRORS = (
 
 def _email_for(notification: Notification) -> tuple[str, str]:
     base = settings.NEWSROOM_URL.rstrip("/")
-    link = f"{base}/claims/{notification.claim_id}/verdict/" if notification.claim_id else f"{base}/reviews/"
+    from claims.discussion.notify import notification_path
+
+    link = base + notification_path(notification)
     subject = f"[{settings.NEWSROOM_NAME}] {notification.message}"[:200]
     body = (
         f"Hello {notification.recipient.get_username()},\n\n"
         f"{notification.message}\n\n"
         f"Open it: {link}\n"
-        f"Everything awaiting you: {base}/reviews/\n"
+        f"All your notifications: {base}/notifications/\n"
     )
     return subject, body
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from claims.activity import activity_record
 from claims.discussion.mentions import mentioned_users
-from claims.discussion.notify import notify_mentioned
+from claims.discussion.notify import notify_commented, notify_mentioned, watch
 from claims.models import ActivityVerb, Claim, Comment
 from claims.permissions import require_editor
 
@@ -77,7 +77,9 @@ def comment_post(
     comment = Comment.objects.create(
         claim_id=claim.pk, version_id=version_id, author=actor, body=body, client_key=client_key,
     )
+    watch([actor], claim_id=claim.pk)
     mentioned = _mention(comment, actor=actor, claim=claim)
+    notify_commented(comment, actor=actor, claim=claim, skip=mentioned)
     details: dict = {"comment_id": comment.pk}
     if version_id:
         details["version_id"] = version_id

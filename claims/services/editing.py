@@ -15,6 +15,7 @@ from django.db.models import F
 
 from claims.activity import activity_record, field_changes
 from claims.corroboration.embedding import claim_embed_later
+from claims.discussion.notify import notify_assigned, watch
 from claims.models import ActivityVerb, Claim, ClaimantKind, ClaimStatus, Priority, Tag
 from claims.models.verdicts import CLAIM_CORRECTABLE_FIELDS
 from claims.permissions import require_editor
@@ -224,6 +225,7 @@ def claim_create(
     claim_refresh_search(claim_id=claim.pk)
     claim_embed_later(claim_id=claim.pk)
     activity_record(actor=actor, verb=ActivityVerb.LOGGED, claim=claim, text=text[:200])
+    watch([actor], claim_id=claim.pk)
     return claim
 
 
@@ -245,4 +247,6 @@ def claim_assign(*, actor, claim_id: int, assignee) -> Claim:
         assignee=assignee.get_username() if assignee else None,
         previous=previous,
     )
+    if assignee is not None:
+        notify_assigned(assignee, actor=actor, claim=claim)
     return claim

@@ -7,7 +7,7 @@ Each transition locks the row, checks the move and the actor's role, saves with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 
 from claims.activity import activity_record
+from claims.discussion.notify import notify_status_changed
 from claims.models import ActivityVerb, Claim, ClaimStatus
 from claims.permissions import can_review_claims, require_editor
 
@@ -67,9 +68,12 @@ def lock_claim(claim_id: int) -> Claim:
 
 
 def _move(
-    *, actor, claim_id: int, to_status: str, verb: ActivityVerb, extra_fields=(), **details
+    *, actor, claim_id: int, to_status: str, verb: ActivityVerb, extra_fields=(),
+    told_otherwise: Iterable[int] = (), **details
 ) -> Claim:
-    """Shared body of the named transitions below. Call inside transaction.atomic."""
+    """Shared body of the named transitions below. Call inside transaction.atomic. The
+    claim's watchers hear of the move, except the users ``told_otherwise`` (by id: a
+    verdict's author hears "approved" or "changes requested" instead)."""
     claim = lock_claim(claim_id)
     check_transition(actor=actor, claim=claim, to_status=to_status)
     from_status = claim.status
@@ -80,6 +84,7 @@ def _move(
     activity_record(
         actor=actor, verb=verb, claim=claim, from_status=from_status, to_status=to_status, **details
     )
+    notify_status_changed(claim, actor=actor, to_status=to_status, skip=told_otherwise)
     return claim
 
 
@@ -104,7 +109,8 @@ BACKWARD_STEPS: dict[str, set[str]] = {
 
 
 @transaction.atomic
-def claim_return_to(*, actor, claim_id: int, to_status: str, reason: str = "") -> Claim:
+def claim_return_to(*, actor, claim_id: int, to_status: str, reason: str = "",
+                    told_otherwise: Iterable[int] = ()) -> Claim:
     """Step back in the workflow (e.g. triaged → new, in review → researching)."""
     claim = lock_claim(claim_id)
     if to_status not in BACKWARD_STEPS.get(claim.status, set()):
@@ -113,7 +119,8 @@ def claim_return_to(*, actor, claim_id: int, to_status: str, reason: str = "") -
             f"Moving a claim that is {claim.get_status_display().lower()} to "
             f"{ClaimStatus(to_status).label.lower()} is not a step back."
         )
-    return _move(actor=actor, claim_id=claim_id, to_status=to_status, verb=ActivityVerb.MOVED_BACK, reason=reason)
+    return _move(actor=actor, claim_id=claim_id, to_status=to_status, verb=ActivityVerb.MOVED_BACK,
+                 reason=reason, told_otherwise=told_otherwise)
 
 
 @transaction.atomic
@@ -149,6 +156,7 @@ def claim_publish(*, actor, claim_id: int, version_id: int) -> Claim:
         to_status=ClaimStatus.PUBLISHED,
         verb=ActivityVerb.PUBLISHED,
         version=version_id,
+        told_otherwise=[version.author_id],
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims import selectors, services
 from claims.activity import activity_rows
+from claims.discussion.selectors import is_watching
 from claims.forms import (
     AssignForm,
     AttachUrlForm,
@@ -104,6 +105,7 @@ def _detail_context(request, claim, **overrides):
         "claim": claim,
         "verdict": selectors.claim_current_verdict(claim_id=claim.pk),
         "moves": _allowed_moves(request.user, claim),
+        "watching": is_watching(request.user, claim.pk),
         "notes": claim.notes.select_related("author").order_by("-created_at"),
         **activity_context(claim, show_all=show_all),
         "frozen_reason": frozen_reason,

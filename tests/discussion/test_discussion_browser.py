@@ -34,3 +34,40 @@ def test_an_editor_mentions_another_with_the_keyboard(browser_page, live_server,
     comment = Comment.objects.get()
     assert [u.username for u in comment.mentioned.all()] == ["eddie"]
     assert Notification.objects.filter(recipient=editor2, verb="mentioned").count() == 1
+
+
+def test_b_sees_the_count_rise_and_opens_the_claim_from_the_notification(
+    _playwright_browser, live_server, editor, editor2, settings
+):
+    """Editor A mentions editor B; B's open page counts it without a reload (htmx polls the
+    count), and B follows the notification to the claim's discussion."""
+    settings.NOTIFICATION_POLL_SECONDS = 1
+    claim = make_claim(editor, text="The ministry said exports rose 40 per cent last year.")
+    pages, violations = {}, []
+    for user in (editor, editor2):
+        context = _playwright_browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        pages[user.username] = context.new_page()
+        pages[user.username].on("console", lambda message: violations.append(message.text)
+                                 if "Content Security Policy" in message.text else None)
+        login(pages[user.username], live_server, user)
+    a, b = pages["erin"], pages["eddie"]
+    b.goto(f"{live_server.url}/")
+    assert b.locator("#notification-count .count-badge").count() == 0
+
+    a.goto(f"{live_server.url}/claims/{claim.pk}/comments/")
+    a.fill("#comment_body", "@eddie can you find the customs data behind this?")
+    a.locator("#discussion button[type=submit]", has_text="Post comment").click()
+    a.wait_for_selector("#discussion .comment:has-text('customs data')")
+
+    b.wait_for_selector("#notification-count .count-badge[data-unread='1']")
+    b.click("a.notifications-link")
+    b.wait_for_url(f"{live_server.url}/notifications/")
+    b.get_by_role("link", name="erin mentioned you").click()
+    b.wait_for_url(f"{live_server.url}/claims/{claim.pk}/comments/")
+    assert b.locator("#discussion").get_by_text("customs data").is_visible()
+    assert b.locator("#notification-count .count-badge").count() == 0
+    assert Notification.objects.get(recipient=editor2).read_at is not None
+    for page in pages.values():
+        page.context.close()
+    assert not violations, violations

@@ -129,7 +129,7 @@ def test_it_has_no_wcag_violations_on_any_page(browser_page, live_server, newsro
         f"/sources/{source.pk}/", f"/sources/{source.pk}/snapshots/{snapshot.pk}/",
         f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/edit/",
         f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/remove/",
-        "/dashboard/", "/dashboard/model/labels/", "/settings/tokens/",
+        "/dashboard/", "/dashboard/model/labels/", "/settings/tokens/", "/notifications/",
     ])
 
     page.context.clear_cookies()
@@ -137,7 +137,7 @@ def test_it_has_no_wcag_violations_on_any_page(browser_page, live_server, newsro
     in_review = newsroom["in_review"]
     found += _sweep(page, live_server.url, [
         "/reviews/", f"/claims/{in_review.pk}/", f"/claims/{in_review.pk}/verdict/",
-        "/dashboard/model/labels/",
+        "/dashboard/model/labels/", "/notifications/",
     ])
     _assert_none(found)
     assert Document.objects.exists(), "the sweep should have seen demo feed documents"
