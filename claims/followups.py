@@ -2,6 +2,7 @@
 
 * ``EMAIL_DELIVERY``: an ``EmailDelivery`` row in state "pending" is emailed once.
 * ``REPORT_RENDER``: a ``ReportRender`` row in state "pending" is rendered to PDF once.
+* ``DIGEST_DELIVERY``: a ``DigestDelivery`` row in state "pending" is emailed once.
 * ``GATHER_RUN``: a ``GatherRun`` in status "queued" ("gather coverage now") is run once.
 * ``WEBHOOK_DELIVERY``: a ``WebhookDelivery`` in state "pending" is tried, once per ticket;
   a retry's ticket is dated so that the sweep sends it at its ``next_attempt_at``. Its
@@ -18,6 +19,7 @@ from workbench.followup import FollowUp, followup_register
 
 EMAIL_DELIVERY = "email-delivery"
 REPORT_RENDER = "report-render"
+DIGEST_DELIVERY = "digest-delivery"
 GATHER_RUN = "gather-run"
 WEBHOOK_DELIVERY = "webhook-delivery"
 
@@ -27,6 +29,13 @@ def register() -> None:
         name=EMAIL_DELIVERY,
         model="claims.EmailDelivery",
         task="claims.reviewing.tasks.email_delivery_send",
+        pending=Q(state="pending"),
+        parked=lambda reason: {"state": "failed", "last_error": reason},
+    ))
+    followup_register(FollowUp(
+        name=DIGEST_DELIVERY,
+        model="claims.DigestDelivery",
+        task="claims.discussion.digests.digest_delivery_send",
         pending=Q(state="pending"),
         parked=lambda reason: {"state": "failed", "last_error": reason},
     ))

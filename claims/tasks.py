@@ -12,6 +12,7 @@ from celery import shared_task
 
 from claims import services
 from claims.corroboration import tasks as corroboration_tasks  # noqa: F401 - registers them
+from claims.discussion import digests as digest_tasks  # noqa: F401 - registers them
 from claims.exports import tasks as exports_tasks  # noqa: F401 - registers them
 from claims.models import Claim
 from claims.monitoring import tasks as monitoring_tasks  # noqa: F401 - registers them

@@ -319,6 +319,9 @@ CELERY_BEAT_SCHEDULE = {
     # first run after Monday 00:00 UTC, whenever beat was down.
     "resurfacing-digest": {"task": "claims.monitoring.tasks.resurfacing_digest",
                            "schedule": 60 * 60.0, "options": {"expires": 60 * 60 - 60}},
+    # Gathers each person's daily email digest once the day is over (once per person a day).
+    "assemble-digests": {"task": "claims.discussion.digests.digests_assemble_task",
+                         "schedule": 60 * 60.0, "options": {"expires": 60 * 60 - 60}},
 }
 # Desk alerts: an open claim with no activity for this many days is stale; a feed failing
 # for this many hours with no success is reported.

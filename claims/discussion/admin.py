@@ -3,7 +3,7 @@ keep the author's edit window, leave tombstones and log every change."""
 
 from django.contrib import admin
 
-from claims.models import ClaimWatch, Comment
+from claims.models import ClaimWatch, Comment, DigestDelivery, EmailPreference
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -29,3 +29,19 @@ class ClaimWatchAdmin(_ReadOnly):
     list_display = ["user", "claim", "created_at"]
     search_fields = ["user__username", "claim__text"]
     readonly_fields = [f.name for f in ClaimWatch._meta.fields]
+
+
+@admin.register(EmailPreference)
+class EmailPreferenceAdmin(_ReadOnly):
+    list_display = ["user", "kind", "frequency"]
+    list_filter = ["kind", "frequency"]
+    search_fields = ["user__username"]
+    readonly_fields = [f.name for f in EmailPreference._meta.fields]
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(_ReadOnly):
+    list_display = ["user", "day", "state", "attempts", "sent_at"]
+    list_filter = ["state"]
+    search_fields = ["user__username", "last_error"]
+    readonly_fields = [f.name for f in DigestDelivery._meta.fields]

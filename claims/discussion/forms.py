@@ -36,3 +36,19 @@ class CommentForm(forms.Form):
 class CommentEditForm(forms.Form):
     body = forms.CharField(label="Comment", max_length=BODY_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EmailPreferencesForm(forms.Form):
+    """One choice per notification kind: immediately, in a daily digest, or never."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        from claims.models import EmailFrequency, NotificationKind, default_email
+
+        super().__init__(*args, **kwargs)
+        for kind in NotificationKind:
+            if kind == NotificationKind.OTHER:
+                continue
+            self.fields[kind.value] = forms.ChoiceField(
+                label=kind.label, choices=EmailFrequency.choices, widget=forms.RadioSelect,
+                initial=current.get(kind.value) or default_email(kind.value),
+            )

@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import services
 from claims.discussion.context import unread_count
+from claims.discussion.forms import EmailPreferencesForm
 from claims.discussion.notify import notification_path
+from claims.models import EmailPreference
 from claims.reviewing import notifications as reading
 from claims.reviewing.selectors import notification_get_for_user, notifications_for
 from claims.selectors import claim_get_for_user
@@ -87,3 +89,18 @@ def claim_watch(request, claim_id: int):
                       {"claim": claim, "watching": watching, "watch_message": message})
     messages.success(request, message)
     return redirect(safe_next(request, claim_url(claim)))
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def email_preferences(request):
+    """/settings/notifications/: how each kind of notification comes by email."""
+    current = dict(EmailPreference.objects.filter(user=request.user).values_list("kind", "frequency"))
+    form = EmailPreferencesForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        changed = services.email_preferences_set(actor=request.user, choices=form.cleaned_data)
+        messages.success(request, "Email preferences saved." if changed else "Nothing changed.")
+        return redirect(reverse("discussion:email_preferences"))
+    return render(request, "discussion/email_preferences.html",
+                  {"nav": "email_preferences", "form": form, "has_email": bool(request.user.email)},
+                  status=400 if form.is_bound else 200)

@@ -19,7 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.followups import EMAIL_DELIVERY
-from claims.models import ClaimStatus, ClaimWatch, EmailDelivery, Notification, NotificationKind
+from claims.models import (
+    ClaimStatus,
+    ClaimWatch,
+    EmailDelivery,
+    EmailFrequency,
+    EmailPreference,
+    Notification,
+    NotificationKind,
+    default_email,
+)
 from workbench.followup import followup_enqueue
 
 Kind = NotificationKind
@@ -44,19 +53,36 @@ def watchers(claim_id: int):
     return get_user_model().objects.filter(claim_watches__claim_id=claim_id, is_active=True)
 
 
+def notifications_create(rows: list[Notification]) -> list[Notification]:
+    """Save these notifications (recipient set, as objects) and send each by email as its
+    recipient wants that kind: now (an EmailDelivery row, queued on commit), in the daily
+    digest (``digests_assemble``), or never. Every notification is made through here."""
+    if not rows:
+        return []
+    chosen = {
+        (user_id, kind): frequency for user_id, kind, frequency in
+        EmailPreference.objects.filter(user_id__in={n.recipient_id for n in rows})
+        .values_list("user_id", "kind", "frequency")
+    }
+    for n in rows:
+        n.email = chosen.get((n.recipient_id, n.verb)) or default_email(n.verb)
+    created = Notification.objects.bulk_create(rows)
+    deliveries = EmailDelivery.objects.bulk_create([
+        EmailDelivery(notification=n) for n in created
+        if n.email == EmailFrequency.IMMEDIATELY and n.recipient.email
+    ])
+    followup_enqueue(EMAIL_DELIVERY, [d.pk for d in deliveries])
+    return created
+
+
 def notify(recipients: Iterable, *, actor, kind: str, message: str, claim_id: int | None,
            version_id: int | None = None, count: int = 1) -> list[Notification]:
     people = {user.pk: user for user in recipients if user.pk != getattr(actor, "pk", None)}
-    created = Notification.objects.bulk_create([
+    return notifications_create([
         Notification(recipient=user, verb=kind, message=message[:500], claim_id=claim_id,
                      version_id=version_id, count=count)
         for _, user in sorted(people.items())
     ])
-    deliveries = EmailDelivery.objects.bulk_create(
-        [EmailDelivery(notification=n) for n in created if n.recipient.email]
-    )
-    followup_enqueue(EMAIL_DELIVERY, [d.pk for d in deliveries])
-    return created
 
 
 def notify_mentioned(users, *, actor, claim) -> list[Notification]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification_open"),
     path("notifications/<int:pk>/mark-read/", notification_views.notification_mark_read,
          name="notification_mark_read"),
+    path("settings/notifications/", notification_views.email_preferences, name="email_preferences"),
     path("claims/<int:claim_id>/watch/", notification_views.claim_watch, name="claim_watch"),
     path("claims/<int:claim_id>/comments/", views.comments, name="comments"),
     path("claims/<int:claim_id>/comments/<int:comment_id>/edit/", views.comment_edit, name="comment_edit"),

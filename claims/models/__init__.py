@@ -30,7 +30,12 @@ from claims.models.coverage import (  # noqa: F401
     GatherRun,
     SuggestionStatus,
 )
-from claims.models.deliveries import DeliveryState, EmailDelivery, ReportRender  # noqa: F401
+from claims.models.deliveries import (  # noqa: F401
+    DeliveryState,
+    DigestDelivery,
+    EmailDelivery,
+    ReportRender,
+)
 from claims.models.verdicts import (  # noqa: F401
     CorrectionChange,
     Notification,
@@ -47,4 +52,10 @@ from claims.models.webhooks import (  # noqa: F401
     WebhookEventType,
     WebhookSubscription,
 )
-from claims.models.watching import ClaimWatch, NotificationKind  # noqa: F401
+from claims.models.watching import (  # noqa: F401
+    ClaimWatch,
+    EmailFrequency,
+    EmailPreference,
+    NotificationKind,
+    default_email,
+)

@@ -91,3 +91,31 @@ class ReportRender(Delivery):
 
     def __str__(self) -> str:
         return f"PDF of claim {self.claim_id}: {self.state}"
+
+
+class DigestDelivery(Delivery):
+    """One person's daily digest email: the notifications they take "in a daily digest",
+    gathered once per person per day (the unique pair makes a second one impossible)."""
+
+    State = DeliveryState
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    state = models.CharField(max_length=8, choices=DeliveryState.choices,
+                             default=DeliveryState.PENDING)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta(Delivery.Meta):
+        ordering = ["-day", "user_id"]
+        verbose_name_plural = "digest deliveries"
+        indexes = [
+            models.Index(fields=["queued_at"], condition=Q(state="pending"), name="digestdelivery_pending"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digestdelivery_one_per_user_day"),
+            models.CheckConstraint(condition=Q(state__in=DeliveryState.values),
+                                   name="digestdelivery_state_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user_id} on {self.day}: {self.state}"

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from claims.models.core import Claim, Evidence
-from claims.models.watching import NotificationKind
+from claims.models.watching import EmailFrequency, NotificationKind
 
 # The public fields a correction may change (claims.services.PUBLIC_FIELDS and
 # EVIDENCE_PUBLIC_FIELDS; repeated here for the database constraint).
@@ -176,6 +176,12 @@ class Notification(models.Model):
     message = models.CharField(max_length=500)
     # Batched kinds (new coverage) count the items one notification stands for.
     count = models.PositiveIntegerField(default=1)
+    # How it goes out by email (the recipient's preference when it was made), and the daily
+    # digest that carried it, once one has.
+    email = models.CharField(max_length=12, choices=EmailFrequency.choices,
+                             default=EmailFrequency.IMMEDIATELY)
+    digest = models.ForeignKey("claims.DigestDelivery", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="notifications")
     claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.CASCADE)
     version = models.ForeignKey(VerdictVersion, null=True, blank=True, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -186,6 +192,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
+            models.Index(fields=["created_at"], condition=models.Q(email="daily", digest__isnull=True),
+                         name="notification_digest_due"),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""Who watches a claim, and the kinds of notification the desk sends.
+"""Who watches a claim, the kinds of notification the desk sends, and how each person wants
+each kind by email.
 
 A watcher hears about the claim (comments, status changes, new coverage): its author, its
 assignee, anyone who comments on it or is mentioned there, and anyone who pressed "Watch".
@@ -30,6 +31,44 @@ class NotificationKind(models.TextChoices):
     ALERT_FEED_FAILING = "alert_feed_failing", "Alert: a feed is failing"
     # Rows from before the kinds were fixed whose word none of them names (migration 0025).
     OTHER = "other", "Other"
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DAILY = "daily", "In a daily digest"
+    NEVER = "never", "Never"
+
+
+# What a person gets by email until they choose: what needs them now at once, the rest of
+# what happens on claims they watch once a day.
+DEFAULT_EMAIL = {
+    NotificationKind.COMMENTED: EmailFrequency.DAILY,
+    NotificationKind.NEW_COVERAGE: EmailFrequency.DAILY,
+    NotificationKind.STATUS_CHANGED: EmailFrequency.DAILY,
+}
+
+
+def default_email(kind: str) -> str:
+    return DEFAULT_EMAIL.get(kind, EmailFrequency.IMMEDIATELY)
+
+
+class EmailPreference(models.Model):
+    """One person's choice for one kind; a kind without a row takes ``default_email``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="email_preferences")
+    kind = models.CharField(max_length=60, choices=NotificationKind.choices)
+    frequency = models.CharField(max_length=12, choices=EmailFrequency.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="emailpreference_one_per_kind"),
+            models.CheckConstraint(condition=models.Q(frequency__in=EmailFrequency.values),
+                                   name="emailpreference_frequency_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.frequency}"
 
 
 class ClaimWatch(models.Model):

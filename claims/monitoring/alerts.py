@@ -34,20 +34,17 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from claims.corroboration.resurfacing import resurfacing_resolve_quiet
-from claims.followups import EMAIL_DELIVERY
 from claims.models import (
     OPEN_STATUSES,
     AlertKind,
     Claim,
     DeskAlert,
-    EmailDelivery,
     Evidence,
     Notification,
     VerdictVersion,
 )
 from claims.webhooks.events import webhook_sources_changed
 from sources.models import Feed
-from workbench.followup import followup_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -183,14 +180,13 @@ def _notify(alerts_and_findings: list[tuple[DeskAlert, Finding]]) -> int:
 
     recipients = {pk for _, f in alerts_and_findings for pk in f.recipient_ids}
     users = get_user_model().objects.in_bulk(recipients)
-    created = Notification.objects.bulk_create([
+    from claims.discussion.notify import notifications_create
+
+    created = notifications_create([
         Notification(recipient=users[pk], verb=f"alert_{alert.kind}", message=alert.message[:500],
                      claim_id=alert.claim_id)
         for alert, finding in alerts_and_findings for pk in sorted(finding.recipient_ids) if pk in users
     ])
-    deliveries = EmailDelivery.objects.bulk_create(
-        [EmailDelivery(notification=n) for n in created if n.recipient.email])
-    followup_enqueue(EMAIL_DELIVERY, [d.pk for d in deliveries])
     return len(created)
 
 

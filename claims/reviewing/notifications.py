@@ -14,10 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.followups import EMAIL_DELIVERY
-from claims.models import EmailDelivery, Notification, VerdictVersion
+from claims.models import Notification, VerdictVersion
 from claims.models.verdicts import ReviewDecision
-from workbench.followup import followup_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -45,22 +43,17 @@ def reviewers():
 
 
 def _create(recipients, *, verb: str, message: str, version: VerdictVersion) -> list[Notification]:
-    created = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user, verb=verb, message=message[:500], claim_id=version.claim_id,
-                version=version,
-            )
-            for user in recipients
-        ]
-    )
-    # One delivery row per email, in this transaction; sent after commit, swept if the
-    # broker is down (workbench.followup).
-    deliveries = EmailDelivery.objects.bulk_create(
-        [EmailDelivery(notification=n) for n in created if n.recipient.email]
-    )
-    followup_enqueue(EMAIL_DELIVERY, [d.pk for d in deliveries])
-    return created
+    from claims.discussion.notify import notifications_create
+
+    # Emailed as each recipient wants (at once: a delivery row in this transaction, sent
+    # after commit, swept if the broker is down; or in the daily digest; or never).
+    return notifications_create([
+        Notification(
+            recipient=user, verb=verb, message=message[:500], claim_id=version.claim_id,
+            version=version,
+        )
+        for user in recipients
+    ])
 
 
 def notify_awaiting_review(version: VerdictVersion) -> list[Notification]:

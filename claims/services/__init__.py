@@ -53,7 +53,7 @@ from claims.services.evidence import (
 from claims.services.notes import note_add
 from claims.services.prior_checks import PriorCheckCitation, prior_check_cite
 from claims.services.search import claim_refresh_search
-from claims.services.watching import claim_unwatch, claim_watch
+from claims.services.watching import claim_unwatch, claim_watch, email_preferences_set
 from claims.services.workflow import (
     ALLOWED_TRANSITIONS,
     BACKWARD_STEPS,
@@ -84,7 +84,7 @@ __all__ = [
     "claim_return_to", "claim_set_priority", "claim_start_research",
     "claim_submit_for_review", "claim_triage", "claim_update", "claims_bulk_apply",
     "comment_can_delete", "comment_can_edit", "comment_delete", "comment_edit", "comment_post",
-    "claim_unwatch", "claim_watch",
+    "claim_unwatch", "claim_watch", "email_preferences_set",
     "correction_changes_for", "correction_problems", "denial_record", "evidence_add",
     "evidence_add_manual", "evidence_attach_url", "evidence_citing_versions",
     "evidence_frozen_reason", "evidence_remove", "evidence_update", "note_add",

@@ -25,3 +25,23 @@ def claim_unwatch(*, actor, claim_id: int) -> bool:
     require_editor(actor)
     deleted, _ = ClaimWatch.objects.filter(user=actor, claim_id=claim_id).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def email_preferences_set(*, actor, choices: dict[str, str]) -> int:
+    """Save how ``actor`` wants each kind by email (kind → EmailFrequency). A choice equal
+    to the default is stored too, so a later change of defaults does not change it. Returns
+    how many kinds changed."""
+    from claims.models import EmailFrequency, EmailPreference, NotificationKind
+
+    require_editor(actor)
+    current = dict(EmailPreference.objects.select_for_update().filter(user=actor)
+                   .values_list("kind", "frequency"))
+    changed = 0
+    for kind, frequency in choices.items():
+        kind, frequency = NotificationKind(kind), EmailFrequency(frequency)  # ValueError: a bug
+        if current.get(kind) == frequency:
+            continue
+        EmailPreference.objects.update_or_create(user=actor, kind=kind, defaults={"frequency": frequency})
+        changed += 1
+    return changed

@@ -130,6 +130,7 @@ def test_it_has_no_wcag_violations_on_any_page(browser_page, live_server, newsro
         f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/edit/",
         f"/claims/{claim.pk}/evidence/{newsroom['evidence'].pk}/remove/",
         "/dashboard/", "/dashboard/model/labels/", "/settings/tokens/", "/notifications/",
+        "/settings/notifications/",
     ])
 
     page.context.clear_cookies()
