@@ -18,6 +18,7 @@ from claims.models import (
     Note,
     ResurfacedItem,
     ResurfacingDigest,
+    SavedView,
     Tag,
 )
 from claims.reviewing.admin import ReadOnlyAdminMixin  # also registers verdicts and reviews
@@ -193,3 +194,19 @@ class ResurfacingDigestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["week_start", "claims", "items", "sent_at"]
     search_fields = ["week_start"]
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    """Saved views are their owners': change them on the queue page."""
+
+    list_display = ["name", "owner", "shared", "pinned", "created_at"]
+    list_filter = ["shared", "pinned"]
+    search_fields = ["name", "owner__username", "query"]
+    readonly_fields = [f.name for f in SavedView._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

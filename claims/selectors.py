@@ -347,3 +347,36 @@ def claim_activity(*, claim_id: int, limit: int | None = 20):
 
 def claim_activity_count(*, claim_id: int) -> int:
     return ActivityEvent.objects.filter(claim_id=claim_id).count()
+
+
+# --- Saved views ------------------------------------------------------------------------
+
+
+def saved_views_for(user) -> QuerySet:
+    """The views ``user`` can open: their own and those shared with the desk."""
+    from django.db.models import Q
+
+    from claims.models import SavedView
+
+    if not can_edit_claims(user):
+        return SavedView.objects.none()
+    return SavedView.objects.filter(Q(owner=user) | Q(shared=True)).select_related("owner")
+
+
+def saved_view_get_for_user(user, view_id: int):
+    """A view ``user`` can open; Http404 otherwise (someone else's private view included)."""
+    view = saved_views_for(user).filter(pk=view_id).first()
+    if view is None:
+        raise Http404("No saved view here.")
+    return view
+
+
+def saved_view_count(user, view) -> tuple[int, bool]:
+    """How many claims the view shows ``user``, capped like the queue's own count:
+    (count, exact); above QUEUE_COUNT_CAP the count is cap + 1 and ``exact`` False."""
+    from django.http import QueryDict
+
+    cap = QUEUE_COUNT_CAP
+    queryset = claim_queue(user=user, params=QueryDict(view.query))
+    count = queryset.order_by().values("pk")[: cap + 1].count()
+    return count, count <= cap

@@ -1,12 +1,17 @@
 from django.urls import path
 
 from claims import views
+from claims.views import saved_views
 
 app_name = "claims"
 
 urlpatterns = [
     path("", views.claim_list, name="claim_list"),
     path("claims/bulk/", views.claim_bulk, name="claim_bulk"),
+    path("views/", saved_views.saved_view_save, name="saved_view_save"),
+    path("views/nav/", saved_views.saved_views_nav, name="saved_views_nav"),
+    path("views/<int:view_id>/", saved_views.saved_view_edit, name="saved_view_edit"),
+    path("views/<int:view_id>/delete/", saved_views.saved_view_delete, name="saved_view_delete"),
     path("claims/new/", views.claim_new, name="claim_new"),
     path("claims/similar/", views.claim_similar, name="claim_similar"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),

@@ -36,6 +36,7 @@ from claims.models.deliveries import (  # noqa: F401
     EmailDelivery,
     ReportRender,
 )
+from claims.models.saved_views import SavedView  # noqa: F401
 from claims.models.verdicts import (  # noqa: F401
     CorrectionChange,
     Notification,
@@ -44,6 +45,13 @@ from claims.models.verdicts import (  # noqa: F401
     VerdictState,
     VerdictVersion,
 )
+from claims.models.watching import (  # noqa: F401
+    ClaimWatch,
+    EmailFrequency,
+    EmailPreference,
+    NotificationKind,
+    default_email,
+)
 from claims.models.webhooks import (  # noqa: F401
     WebhookAttempt,
     WebhookDelivery,
@@ -51,11 +59,4 @@ from claims.models.webhooks import (  # noqa: F401
     WebhookEvent,
     WebhookEventType,
     WebhookSubscription,
-)
-from claims.models.watching import (  # noqa: F401
-    ClaimWatch,
-    EmailFrequency,
-    EmailPreference,
-    NotificationKind,
-    default_email,
 )

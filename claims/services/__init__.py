@@ -52,6 +52,12 @@ from claims.services.evidence import (
 )
 from claims.services.notes import note_add
 from claims.services.prior_checks import PriorCheckCitation, prior_check_cite
+from claims.services.saved_views import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_query,
+    saved_view_update,
+)
 from claims.services.search import claim_refresh_search
 from claims.services.watching import claim_unwatch, claim_watch, email_preferences_set
 from claims.services.workflow import (
@@ -85,6 +91,7 @@ __all__ = [
     "claim_submit_for_review", "claim_triage", "claim_update", "claims_bulk_apply",
     "comment_can_delete", "comment_can_edit", "comment_delete", "comment_edit", "comment_post",
     "claim_unwatch", "claim_watch", "email_preferences_set",
+    "saved_view_create", "saved_view_delete", "saved_view_query", "saved_view_update",
     "correction_changes_for", "correction_problems", "denial_record", "evidence_add",
     "evidence_add_manual", "evidence_attach_url", "evidence_citing_versions",
     "evidence_frozen_reason", "evidence_remove", "evidence_update", "note_add",

@@ -76,6 +76,8 @@ def claim_list(request):
             "is_filtered": form.is_filtered,
             "bulk_statuses": [s for s in ClaimStatus.choices if s[0] != ClaimStatus.DUPLICATE],
             "editors": form.editor_choices,
+            "saved_views": list(selectors.saved_views_for(request.user)),
+            "view_query": services.saved_view_query(request.GET),
         },
     )
 

@@ -48,6 +48,7 @@ class World:
     prior_check: object = None
     webhook: object = None  # the editor's, with one failed delivery
     webhook_delivery: object = None
+    saved_view: object = None
 
 
 def text(label: str, payload: str) -> str:
@@ -188,5 +189,8 @@ def build_world(*, editor, editor2, reviewer, payload: str = "") -> World:
     world.webhook_delivery = WebhookDelivery.objects.create(
         event=event, subscription=world.webhook, state="failed", attempts=1, response_status=500,
         last_error=text("Receiver error", payload))
+    world.saved_view = services.saved_view_create(
+        actor=editor, name=text("My researching claims", payload)[:80], query="assignee=me&status=researching",
+        pinned=True)
     assert Note.objects.filter(pk=world.note.pk).exists()
     return world

@@ -69,7 +69,7 @@ def test_the_queue_runs_a_constant_number_of_queries(editor, editor_client, djan
 
     seed(2)
     editor_client.get("/")  # warm the session
-    with django_assert_num_queries(11) as small:  # the top bar's unread count is one
+    with django_assert_num_queries(12) as small:  # the top bar's unread count, the saved views
         editor_client.get("/?per_page=25")
     seed(28)
     with django_assert_num_queries(len(small.captured_queries)):
