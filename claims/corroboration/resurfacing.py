@@ -32,7 +32,6 @@ from claims.models import (
     Claim,
     ClaimStatus,
     DeskAlert,
-    EmailDelivery,
     Notification,
     ResurfacedItem,
     VerdictState,
@@ -157,22 +156,19 @@ def _notify(alert: DeskAlert, claim: Claim) -> None:
     """The claim's assignee and the desk's reviewers: in the app, and by email after commit."""
     from django.contrib.auth import get_user_model
 
-    from claims.followups import EMAIL_DELIVERY
+    from claims.discussion.notify import notifications_create
     from claims.reviewing.notifications import reviewers
-    from workbench.followup import followup_enqueue
 
     people = set(reviewers().values_list("pk", flat=True))
     if claim.assignee is not None and claim.assignee.is_active:
         people.add(claim.assignee.pk)
     users = get_user_model().objects.in_bulk(people)
-    created = Notification.objects.bulk_create([
+    # By email as each person chose for this kind (claims.discussion.notify).
+    notifications_create([
         Notification(recipient=users[pk], verb=f"alert_{alert.kind}", message=alert.message[:500],
                      claim_id=claim.pk)
         for pk in sorted(users)
     ])
-    deliveries = EmailDelivery.objects.bulk_create(
-        [EmailDelivery(notification=n) for n in created if n.recipient.email])
-    followup_enqueue(EMAIL_DELIVERY, [d.pk for d in deliveries])
 
 
 def resurfacing_resolve_quiet(*, now: datetime) -> int:

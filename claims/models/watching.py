@@ -29,7 +29,10 @@ class NotificationKind(models.TextChoices):
     ALERT_ASSIGNEE_LEFT = "alert_assignee_left", "Alert: an assignee has left"
     ALERT_SOURCE_CHANGED = "alert_source_changed", "Alert: a cited source changed or vanished"
     ALERT_FEED_FAILING = "alert_feed_failing", "Alert: a feed is failing"
-    # Rows from before the kinds were fixed whose word none of them names (migration 0025).
+    ALERT_RESURFACING = "alert_resurfacing", "Alert: a claim we published as false is spreading again"
+    RESURFACING_DIGEST = "resurfacing_digest", "The weekly digest of claims spreading again"
+    WEBHOOK_DISABLED = "webhook_disabled", "My webhook was disabled"
+    # Rows from before the kinds were fixed whose word none of them names (migration 0030).
     OTHER = "other", "Other"
 
 

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import (
-    EmailDelivery,
     Notification,
     WebhookDelivery,
     WebhookEvent,
@@ -170,8 +169,7 @@ def webhook_subscription_disable(*, subscription_id: int, reason: str) -> bool:
     """The desk stops a subscription (410 Gone, a day of failures, a refused address, an
     owner who lost access): its waiting deliveries are cancelled and its owner told, in the
     app and by email. False when it was not active (nothing done, nobody told twice)."""
-    from claims.followups import EMAIL_DELIVERY
-    from workbench.followup import followup_enqueue
+    from claims.discussion.notify import notifications_create
 
     subscription = (WebhookSubscription.objects.select_for_update(of=("self",)).select_related("owner")
                     .filter(pk=subscription_id, is_active=True).first())
@@ -186,14 +184,12 @@ def webhook_subscription_disable(*, subscription_id: int, reason: str) -> bool:
         last_error=f"Not sent: the subscription was disabled. {reason}"[:2000])
     owner = subscription.owner
     if owner.is_active:
-        notification = Notification.objects.create(
+        # By email as the owner chose for this kind (claims.discussion.notify).
+        notifications_create([Notification(
             recipient=owner, verb=NOTIFICATION_VERB,
             message=(f"Your webhook to {subscription.url} was disabled: {reason} "
                      "Resume it under Settings → Webhooks once it is fixed.")[:500],
-        )
-        if owner.email:
-            email = EmailDelivery.objects.create(notification=notification)
-            followup_enqueue(EMAIL_DELIVERY, [email.pk])
+        )])
     return True
 
 

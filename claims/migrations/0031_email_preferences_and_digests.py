@@ -24,7 +24,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0025_watchers_and_notification_kinds'),
+        ('claims', '0030_watchers_and_notification_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             name='EmailPreference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', 'A claim was assigned to me'), ('commented', 'A comment on a claim I watch'), ('mentioned', 'Someone mentioned me'), ('new_coverage', 'New coverage suggestions on a claim I watch'), ('status_changed', 'A claim I watch changed status'), ('awaiting_review', 'A verdict awaits my review'), ('approved', 'My verdict was approved'), ('changes_requested', 'Changes were requested to my verdict'), ('alert_stale_claim', 'Alert: a claim went stale'), ('alert_assignee_left', 'Alert: an assignee has left'), ('alert_source_changed', 'Alert: a cited source changed or vanished'), ('alert_feed_failing', 'Alert: a feed is failing'), ('other', 'Other')], max_length=60)),
+                ('kind', models.CharField(choices=[('assigned', 'A claim was assigned to me'), ('commented', 'A comment on a claim I watch'), ('mentioned', 'Someone mentioned me'), ('new_coverage', 'New coverage suggestions on a claim I watch'), ('status_changed', 'A claim I watch changed status'), ('awaiting_review', 'A verdict awaits my review'), ('approved', 'My verdict was approved'), ('changes_requested', 'Changes were requested to my verdict'), ('alert_stale_claim', 'Alert: a claim went stale'), ('alert_assignee_left', 'Alert: an assignee has left'), ('alert_source_changed', 'Alert: a cited source changed or vanished'), ('alert_feed_failing', 'Alert: a feed is failing'), ('alert_resurfacing', 'Alert: a claim we published as false is spreading again'), ('resurfacing_digest', 'The weekly digest of claims spreading again'), ('webhook_disabled', 'My webhook was disabled'), ('other', 'Other')], max_length=60)),
                 ('frequency', models.CharField(choices=[('immediately', 'Immediately'), ('daily', 'In a daily digest'), ('never', 'Never')], max_length=12)),
             ],
         ),

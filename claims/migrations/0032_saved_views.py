@@ -24,7 +24,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0026_email_preferences_and_digests'),
+        ('claims', '0031_email_preferences_and_digests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,7 +23,8 @@ def grant(apps, schema_editor):
 KINDS = {
     "assigned", "commented", "mentioned", "new_coverage", "status_changed", "awaiting_review",
     "approved", "changes_requested", "alert_stale_claim", "alert_assignee_left",
-    "alert_source_changed", "alert_feed_failing", "other",
+    "alert_source_changed", "alert_feed_failing", "alert_resurfacing", "resurfacing_digest",
+    "webhook_disabled", "other",
 }
 
 
@@ -47,7 +48,7 @@ ON CONFLICT DO NOTHING
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0024_comment_mentions'),
+        ('claims', '0029_webhook_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -67,7 +68,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='notification',
             name='verb',
-            field=models.CharField(choices=[('assigned', 'A claim was assigned to me'), ('commented', 'A comment on a claim I watch'), ('mentioned', 'Someone mentioned me'), ('new_coverage', 'New coverage suggestions on a claim I watch'), ('status_changed', 'A claim I watch changed status'), ('awaiting_review', 'A verdict awaits my review'), ('approved', 'My verdict was approved'), ('changes_requested', 'Changes were requested to my verdict'), ('alert_stale_claim', 'Alert: a claim went stale'), ('alert_assignee_left', 'Alert: an assignee has left'), ('alert_source_changed', 'Alert: a cited source changed or vanished'), ('alert_feed_failing', 'Alert: a feed is failing'), ('other', 'Other')], max_length=60),
+            field=models.CharField(choices=[('assigned', 'A claim was assigned to me'), ('commented', 'A comment on a claim I watch'), ('mentioned', 'Someone mentioned me'), ('new_coverage', 'New coverage suggestions on a claim I watch'), ('status_changed', 'A claim I watch changed status'), ('awaiting_review', 'A verdict awaits my review'), ('approved', 'My verdict was approved'), ('changes_requested', 'Changes were requested to my verdict'), ('alert_stale_claim', 'Alert: a claim went stale'), ('alert_assignee_left', 'Alert: an assignee has left'), ('alert_source_changed', 'Alert: a cited source changed or vanished'), ('alert_feed_failing', 'Alert: a feed is failing'), ('alert_resurfacing', 'Alert: a claim we published as false is spreading again'), ('resurfacing_digest', 'The weekly digest of claims spreading again'), ('webhook_disabled', 'My webhook was disabled'), ('other', 'Other')], max_length=60),
         ),
         migrations.AddIndex(
             model_name='notification',
