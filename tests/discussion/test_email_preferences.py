@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from claims import services
 from claims.discussion.digests import digest_delivery_send, digests_assemble
-from claims.models import DigestDelivery, EmailDelivery, EmailPreference, Notification
+from claims.models import (
+    DigestDelivery,
+    EmailDelivery,
+    EmailPreference,
+    Notification,
+    NotificationKind,
+)
 from tests.factories import make_claim
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +90,7 @@ def test_the_preferences_page_saves_choices(editor_client, editor):
     url = reverse("discussion:email_preferences")
     html = editor_client.get(url).content.decode()
     assert 'name="commented"' in html and 'value="daily"' in html
-    data = {field: "immediately" for field in ("assigned", "commented", "mentioned", "new_coverage",
-                                               "status_changed", "awaiting_review", "approved",
-                                               "changes_requested", "alert_stale_claim",
-                                               "alert_assignee_left", "alert_source_changed",
-                                               "alert_feed_failing")}
+    data = {kind: "immediately" for kind in NotificationKind.values if kind != NotificationKind.OTHER}
     data["new_coverage"] = "never"
     response = editor_client.post(url, data)
     assert response.status_code == 302

@@ -100,7 +100,7 @@ def test_the_page_lists_a_week_and_links_the_weeks_around_it(
         client, editor, week_of_items, django_assert_num_queries):
     aid, vaccine, quiet = week_of_items
     client.force_login(editor)
-    with django_assert_num_queries(8):  # session, user, permissions, rows, ratings, digest
+    with django_assert_num_queries(9):  # session, user, permissions, rows, ratings, digest, unread count
         html = client.get("/dashboard/resurfacing/?week=2026-11-18").content.decode()  # a Wednesday
     assert "week of 16 Nov 2026 to 22 Nov 2026" in html
     assert f'href="/claims/{vaccine.pk}/"' in html and f'href="/claims/{aid.pk}/"' in html
